@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './profile.js';
+export { LocalDirectory, rowToUser } from './local.js';

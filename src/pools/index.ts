@@ -1,0 +1,160 @@
+/**
+ * User pools (tenants). A pool is addressed by its slug in URLs and by its id in every tenant row.
+ */
+import { randomUUID } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { Db } from '../store/index.js';
+import {
+  deletePoolRow,
+  findPoolBySlug,
+  insertPool,
+  insertPoolIfAbsent,
+  listPoolRows,
+  updatePoolRow,
+  type PoolRow,
+} from '../store/queries/pools.js';
+import { DEFAULT_PASSWORD_POLICY } from '../security/passwords.js';
+import { conflict, notFound } from '../shared/errors.js';
+
+export const PasswordPolicySchema = Type.Object(
+  {
+    minLength: Type.Integer({ minimum: 1, maximum: 256, default: DEFAULT_PASSWORD_POLICY.minLength }),
+    maxLength: Type.Integer({ minimum: 8, maximum: 1024, default: DEFAULT_PASSWORD_POLICY.maxLength }),
+    requireUppercase: Type.Boolean({ default: false }),
+    requireLowercase: Type.Boolean({ default: false }),
+    requireDigit: Type.Boolean({ default: false }),
+    requireSymbol: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+export const PoolSettingsSchema = Type.Object(
+  {
+    passwordPolicy: PasswordPolicySchema,
+    /** Replace the messages thrown by database scripts with one uniform message. */
+    maskScriptErrors: Type.Boolean({ default: false }),
+    accessTokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
+    idTokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
+    refreshTokenTtlSeconds: Type.Integer({ minimum: 300, maximum: 31_536_000, default: 30 * 86_400 }),
+    /** Whether self-service registration is open. */
+    registrationEnabled: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+export type PoolSettings = Static<typeof PoolSettingsSchema>;
+
+export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$';
+
+export const PoolSchema = Type.Object(
+  {
+    id: Type.String(),
+    slug: Type.String({ pattern: SLUG_PATTERN }),
+    name: Type.String(),
+    metadata: Type.Record(Type.String(), Type.Unknown()),
+    settings: PoolSettingsSchema,
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Pool' },
+);
+export type Pool = Static<typeof PoolSchema>;
+
+/** Fills defaults for settings written by older versions or left out by the operator. */
+export function normalizeSettings(raw: unknown): PoolSettings {
+  const value = Value.Default(PoolSettingsSchema, Value.Clone(raw ?? {})) as Record<string, unknown>;
+  value.passwordPolicy = Value.Default(PasswordPolicySchema, value.passwordPolicy ?? {});
+  return Value.Clean(PoolSettingsSchema, value) as PoolSettings;
+}
+
+function toPool(row: PoolRow): Pool {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    metadata: row.metadata,
+    settings: normalizeSettings(row.settings),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export class PoolService {
+  constructor(private readonly db: Db) {}
+
+  /** Creates the `default` pool on first start; a no-op afterwards. */
+  async ensureDefault(): Promise<Pool> {
+    const row = await insertPoolIfAbsent(this.db, {
+      id: randomUUID(),
+      slug: 'default',
+      name: 'Default',
+      metadata: JSON.stringify({}),
+      settings: JSON.stringify(normalizeSettings({})),
+    });
+    return toPool(row);
+  }
+
+  async get(slug: string): Promise<Pool> {
+    const row = await findPoolBySlug(this.db, slug);
+    if (!row) throw notFound(`No user pool "${slug}"`, 'pool_not_found');
+    return toPool(row);
+  }
+
+  async find(slug: string): Promise<Pool | undefined> {
+    const row = await findPoolBySlug(this.db, slug);
+    return row && toPool(row);
+  }
+
+  async list(page: number, limit: number): Promise<{ totalCount: number; list: Pool[] }> {
+    const { totalCount, rows } = await listPoolRows(this.db, (page - 1) * limit, limit);
+    return { totalCount, list: rows.map(toPool) };
+  }
+
+  async create(input: {
+    slug: string;
+    name?: string;
+    metadata?: Record<string, unknown>;
+    settings?: Partial<PoolSettings>;
+  }): Promise<Pool> {
+    try {
+      const row = await insertPool(this.db, {
+        id: randomUUID(),
+        slug: input.slug,
+        name: input.name ?? input.slug,
+        metadata: JSON.stringify(input.metadata ?? {}),
+        settings: JSON.stringify(normalizeSettings(input.settings ?? {})),
+      });
+      return toPool(row);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw conflict(`User pool "${input.slug}" already exists`, 'pool_exists');
+      throw error;
+    }
+  }
+
+  async update(
+    slug: string,
+    patch: { name?: string; metadata?: Record<string, unknown>; settings?: Partial<PoolSettings> },
+  ): Promise<Pool> {
+    const current = await this.get(slug);
+    const settings = patch.settings
+      ? normalizeSettings({
+          ...current.settings,
+          ...patch.settings,
+          passwordPolicy: { ...current.settings.passwordPolicy, ...(patch.settings.passwordPolicy ?? {}) },
+        })
+      : undefined;
+    const row = await updatePoolRow(this.db, current.id, {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.metadata !== undefined ? { metadata: JSON.stringify(patch.metadata) } : {}),
+      ...(settings ? { settings: JSON.stringify(settings) } : {}),
+    });
+    if (!row) throw notFound(`No user pool "${slug}"`, 'pool_not_found');
+    return toPool(row);
+  }
+
+  async delete(slug: string): Promise<void> {
+    const pool = await this.get(slug);
+    await deletePoolRow(this.db, pool.id);
+  }
+}

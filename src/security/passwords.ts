@@ -1,0 +1,83 @@
+/**
+ * Password hashing with argon2id (@node-rs/argon2: native, runs on libuv's thread pool, so hashing
+ * never blocks the event loop).
+ */
+import { hash, verify } from '@node-rs/argon2';
+
+// Algorithm.Argon2id of @node-rs/argon2, a const enum that isolated modules cannot import.
+const ARGON2ID = 2;
+import { randomBytes } from 'node:crypto';
+import type { PasswordHashingParams } from '../config/index.js';
+
+export class PasswordHasher {
+  readonly #params: PasswordHashingParams;
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(params: PasswordHashingParams) {
+    this.#params = params;
+  }
+
+  hash(password: string): Promise<string> {
+    return hash(password, { algorithm: ARGON2ID, ...this.#params });
+  }
+
+  async verify(encoded: string, password: string): Promise<boolean> {
+    try {
+      return await verify(encoded, password);
+    } catch {
+      // A malformed stored hash is a failed verification, never an exception that could leak details.
+      return false;
+    }
+  }
+
+  /**
+   * Spend the same work as a real verification, for identifiers that match no account, so response
+   * times do not reveal which accounts exist.
+   */
+  async verifyDummy(password: string): Promise<false> {
+    this.#dummyHash ??= this.hash(randomBytes(16).toString('base64'));
+    await this.verify(await this.#dummyHash, password);
+    return false;
+  }
+
+  /** True when a stored hash was made with other parameters and should be rehashed at next login. */
+  needsRehash(encoded: string): boolean {
+    const { memoryCost, timeCost, parallelism } = this.#params;
+    return (
+      !encoded.startsWith('$argon2id$') ||
+      !encoded.includes(`m=${memoryCost},t=${timeCost},p=${parallelism}$`)
+    );
+  }
+}
+
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+}
+
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minLength: 8,
+  // Long enough for passphrases, short enough that hashing cost stays bounded.
+  maxLength: 256,
+  requireUppercase: false,
+  requireLowercase: false,
+  requireDigit: false,
+  requireSymbol: false,
+};
+
+/** Returns the list of unmet rules, empty when the password is acceptable. */
+export function checkPasswordPolicy(password: string, policy: PasswordPolicy): string[] {
+  const problems: string[] = [];
+  const length = [...password].length;
+  if (length < policy.minLength) problems.push(`at least ${policy.minLength} characters`);
+  if (length > policy.maxLength) problems.push(`at most ${policy.maxLength} characters`);
+  if (policy.requireUppercase && !/\p{Lu}/u.test(password)) problems.push('an uppercase letter');
+  if (policy.requireLowercase && !/\p{Ll}/u.test(password)) problems.push('a lowercase letter');
+  if (policy.requireDigit && !/\p{Nd}/u.test(password)) problems.push('a digit');
+  if (policy.requireSymbol && !/[^\p{L}\p{Nd}]/u.test(password)) problems.push('a symbol');
+  return problems;
+}
