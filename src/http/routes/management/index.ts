@@ -4,5 +4,26 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../../services.js';
+import { managementAuthHook } from '../../plugins/management-auth.js';
+import { poolRoutes } from './pools.js';
+import { userRoutes } from './users.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { outboxRoutes } from './outbox.js';
+import { applicationRoutes } from './applications.js';
+import { signingKeyRoutes } from './signing-keys.js';
 
-export const managementRoutes: FastifyPluginAsync<{ services: Services }> = async () => {};
+export type ManagementPlugin = FastifyPluginAsync<{ services: Services }>;
+
+export const managementRoutes: ManagementPlugin = async (app, { services }) => {
+  app.addHook('onRequest', managementAuthHook(services));
+  for (const routes of [
+    poolRoutes,
+    userRoutes,
+    apiKeyRoutes,
+    outboxRoutes,
+    applicationRoutes,
+    signingKeyRoutes,
+  ]) {
+    await app.register(routes, { services });
+  }
+};

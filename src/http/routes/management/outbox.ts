@@ -1,0 +1,4 @@
+import type { ManagementPlugin } from './index.js';
+
+// Placeholder: filled in by the work on this part of the management API.
+export const outboxRoutes: ManagementPlugin = async () => {};
