@@ -12,7 +12,7 @@ import { PoolService } from './pools/index.js';
 import { LocalDirectory } from './directory/local.js';
 import type { DirectoryResolver } from './directory/types.js';
 import { Mailer } from './flows/mailer.js';
-import { DEFAULT_RATE_LIMITS, MemoryRateLimiter, type RateLimitRules } from './flows/rate-limit.js';
+import { MemoryRateLimiter, rateLimitRules, type RateLimitRules } from './flows/rate-limit.js';
 import { AuthFlows } from './flows/auth.js';
 import { Metrics } from './http/metrics.js';
 import { ApiKeyService } from './apikeys/index.js';
@@ -62,7 +62,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       db: store.db,
       directories,
       rateLimiter,
-      rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+      rateLimits: { ...rateLimitRules(config.rateLimits), ...options.rateLimits },
       mailer,
       metrics,
       logger,

@@ -82,6 +82,31 @@ export class ApiKeyService {
     return rows.map(toInfo);
   }
 
+  /** One page of a pool's keys, oldest first, with the pool's key count. */
+  async listPage(
+    poolId: string,
+    page: number,
+    limit: number,
+  ): Promise<{ totalCount: number; list: ApiKeyInfo[] }> {
+    const [count, rows] = await Promise.all([
+      this.db
+        .selectFrom('api_keys')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('pool_id', '=', poolId)
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('pool_id', '=', poolId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .offset((page - 1) * limit)
+        .limit(limit)
+        .execute(),
+    ]);
+    return { totalCount: Number(count.n), list: rows.map(toInfo) };
+  }
+
   async delete(poolId: string, id: string): Promise<void> {
     const result = await this.db
       .deleteFrom('api_keys')

@@ -31,6 +31,12 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-* headers (set when behind a reverse proxy). */
   trustProxy: boolean;
+  /** Attempts allowed: logins per IP per minute, per identifier per 5 minutes; registrations per IP per hour. */
+  rateLimits: {
+    loginPerIpPerMinute: number;
+    loginPerIdentifierPer5Minutes: number;
+    registerPerIpPerHour: number;
+  };
 }
 
 /** OWASP password storage cheat sheet: argon2id, m=19 MiB, t=2, p=1 is the minimum recommended setting. */
@@ -76,5 +82,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.GATEHOUSE_TRUST_PROXY === 'true',
+    rateLimits: {
+      loginPerIpPerMinute: intFrom(env.GATEHOUSE_RATE_LOGIN_PER_IP, 60, 'GATEHOUSE_RATE_LOGIN_PER_IP'),
+      loginPerIdentifierPer5Minutes: intFrom(
+        env.GATEHOUSE_RATE_LOGIN_PER_IDENTIFIER,
+        10,
+        'GATEHOUSE_RATE_LOGIN_PER_IDENTIFIER',
+      ),
+      registerPerIpPerHour: intFrom(env.GATEHOUSE_RATE_REGISTER_PER_IP, 10, 'GATEHOUSE_RATE_REGISTER_PER_IP'),
+    },
   };
 }

@@ -4,6 +4,7 @@
  * several nodes.
  */
 import { AppError } from '../shared/errors.js';
+import type { Config } from '../config/index.js';
 
 export interface RateLimitRule {
   /** Attempts allowed per window. */
@@ -17,11 +18,13 @@ export interface RateLimitRules {
   registerPerIp: RateLimitRule;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitRules = {
-  loginPerIp: { max: 60, windowSeconds: 60 },
-  loginPerIdentifier: { max: 10, windowSeconds: 300 },
-  registerPerIp: { max: 10, windowSeconds: 3600 },
-};
+export function rateLimitRules(config: Config['rateLimits']): RateLimitRules {
+  return {
+    loginPerIp: { max: config.loginPerIpPerMinute, windowSeconds: 60 },
+    loginPerIdentifier: { max: config.loginPerIdentifierPer5Minutes, windowSeconds: 300 },
+    registerPerIp: { max: config.registerPerIpPerHour, windowSeconds: 3600 },
+  };
+}
 
 export interface RateLimiter {
   /** Counts one hit; returns 0 when allowed, else the seconds to wait. */

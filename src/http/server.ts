@@ -20,7 +20,6 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     trustProxy: services.config.trustProxy,
-    disableRequestLogging: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());

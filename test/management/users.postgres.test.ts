@@ -1,0 +1,19 @@
+import { afterAll } from 'vitest';
+import { startGatehouse } from '../helpers/gatehouse.js';
+import { createTestDatabase, postgresAvailable } from '../helpers/services.js';
+import { userSuite } from './users-suite.js';
+
+// Skipped (loudly) without PostgreSQL, failing the run when CI is set; see test/helpers/services.ts.
+const available = await postgresAvailable();
+let drop: (() => Promise<void>) | undefined;
+afterAll(async () => {
+  await drop?.();
+});
+
+if (available) {
+  userSuite('PostgreSQL', async () => {
+    const database = await createTestDatabase('gh_mgmt_users');
+    drop = database.drop;
+    return startGatehouse({ databaseUrl: database.url });
+  });
+}
