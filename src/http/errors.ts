@@ -60,6 +60,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
       if (error.details) body.error.details = error.details;
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (error.status === 429 && typeof retryAfter === 'number')
+        reply.header('retry-after', String(retryAfter));
       return reply.status(error.status).send(body);
     }
     const { status, body } = fromFastify(error);

@@ -39,6 +39,11 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
   });
 
   await app.register(swagger, {
+    // Shared schemas appear under their $id (User, Pool) instead of def-0, def-1 in the document.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     openapi: {
       openapi: '3.0.3',
       info: {
