@@ -1,0 +1,229 @@
+/**
+ * Sandbox benchmarks (issue 3, item 9). Each row is measured in this run:
+ *  - warm no-op round trip (p50) and calls/s through one child;
+ *  - a PostgreSQL lookup by email through the sandbox against the same query from the host (means);
+ *  - the published connect/end-per-call script style against the same script using a Pool (means).
+ * The PostgreSQL rows need TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import { spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { BenchRow } from './run.js';
+import { createSandbox, type RunRequest, type Sandbox } from '../src/sandbox/index.js';
+
+const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const context = { userPoolId: 'bench' };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+
+async function timeEach(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+
+async function expectOk(promise: Promise<{ ok: boolean }>): Promise<void> {
+  const result = await promise;
+  if (!result.ok) throw new Error(`bench call failed: ${JSON.stringify(result)}`);
+}
+
+/**
+ * The machine's floor for a process round trip: a child that echoes bytes straight back over the same
+ * kind of socket pair, no framing, no JSON, no script. On a busy shared machine both figures move
+ * together, so the ratio says what the sandbox itself adds.
+ */
+async function rawEcho(): Promise<{ roundTrip: () => Promise<void>; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import net from 'node:net'; const s = new net.Socket({ fd: 3, readable: true, writable: true }); s.on('data', (d) => s.write(d)); s.on('close', () => process.exit(0));",
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] },
+  );
+  const socket = child.stdio[3] as Duplex;
+  let answered: () => void = () => {};
+  socket.on('data', () => answered());
+  const roundTrip = () =>
+    new Promise<void>((resolve) => {
+      answered = resolve;
+      socket.write('x');
+    });
+  return { roundTrip, stop: () => child.kill() };
+}
+
+async function noopRows(sandbox: Sandbox): Promise<BenchRow[]> {
+  const req: RunRequest = {
+    poolId: 'bench-noop',
+    source: 'async function login() { return null }',
+    dialect: 'genauth',
+    env: {},
+    fn: 'login',
+    args: [{ email: 'a@b.c' }, 'pw'],
+    context,
+  };
+  const echo = await rawEcho();
+  await timeEach(3000, () => expectOk(sandbox.run(req)));
+  await timeEach(3000, echo.roundTrip);
+  const sandboxTimes: number[] = [];
+  const echoTimes: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    sandboxTimes.push(...(await timeEach(2000, () => sandbox.run(req))));
+    echoTimes.push(...(await timeEach(2000, echo.roundTrip)));
+  }
+  echo.stop();
+  const times = sandboxTimes.sort((a, b) => a - b);
+  const p50 = percentile(times, 0.5);
+  const echoP50 = percentile(
+    echoTimes.sort((a, b) => a - b),
+    0.5,
+  );
+
+  const total = 60_000;
+  const inFlight = 64;
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (issued < total) {
+        issued++;
+        await sandbox.run(req);
+      }
+    }),
+  );
+  const perSecond = total / ((performance.now() - started) / 1000);
+  return [
+    {
+      name: 'warm no-op call round trip, p50 (p99)',
+      value: `${us(p50)} (${us(percentile(times, 0.99))})`,
+      baseline: `${us(echoP50)} raw pipe echo`,
+      ratio: `${(p50 / echoP50).toFixed(2)}×`,
+      target: '≤ 50 µs',
+      met: p50 * 1000 <= 50,
+    },
+    {
+      name: `no-op calls/s through one child (${inFlight} in flight)`,
+      value: `${Math.round(perSecond).toLocaleString('en-US')} /s`,
+      target: '≥ 30,000 /s',
+      met: perSecond >= 30_000,
+    },
+  ];
+}
+
+async function pgRows(sandbox: Sandbox): Promise<BenchRow[]> {
+  const database = `gh_sbx_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.warn(`PostgreSQL at ${PG_URL} is not reachable (${(error as Error).message}): pg rows skipped`);
+    return [];
+  }
+  const url = new URL(PG_URL);
+  url.pathname = `/${database}`;
+  const dbUrl = url.toString();
+  await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+  await admin.query(`CREATE DATABASE ${database}`);
+  const host = new pg.Pool({ connectionString: dbUrl, max: 10 });
+  try {
+    await host.query(
+      `CREATE TABLE users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, username text, nickname text)`,
+    );
+    await host.query(
+      `INSERT INTO users (email, username, nickname) SELECT 'user' || i || '@example.com', 'user' || i, 'User ' || i FROM generate_series(1, 10000) AS i`,
+    );
+    const sql = 'SELECT id, email, username, nickname FROM users WHERE email = $1';
+    const emailOf = (i: number) => `user${(i % 10000) + 1}@example.com`;
+    const env = { DB_CONNECTION_URI: dbUrl };
+    const poolStyle: RunRequest = {
+      poolId: 'bench-pg',
+      dialect: 'genauth',
+      env,
+      fn: 'getUser',
+      args: [],
+      context,
+      source: `const { Pool } = require('pg');
+const pool = new Pool({ connectionString: env.DB_CONNECTION_URI });
+async function getUser(query) {
+  const res = await pool.query(${JSON.stringify(sql)}, [query.email]);
+  return res.rows[0] ?? null;
+}`,
+    };
+    const connectStyle: RunRequest = {
+      ...poolStyle,
+      source: `async function getUser(query) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: env.DB_CONNECTION_URI });
+  await client.connect();
+  try {
+    const res = await client.query(${JSON.stringify(sql)}, [query.email]);
+    return res.rows[0] ?? null;
+  } finally {
+    await client.end();
+  }
+}`,
+    };
+    let i = 0;
+    const direct = async () => (await host.query(sql, [emailOf(i++)])).rows[0];
+    const viaPool = () => expectOk(sandbox.run({ ...poolStyle, args: [{ email: emailOf(i++) }] }));
+    const viaConnect = () => expectOk(sandbox.run({ ...connectStyle, args: [{ email: emailOf(i++) }] }));
+    for (const warm of [direct, viaPool, viaConnect]) await timeEach(2000, warm);
+    // Interleaved rounds, so drift in machine load hits every variant alike.
+    const samples = { direct: [] as number[], pool: [] as number[], connect: [] as number[] };
+    for (let round = 0; round < 10; round++) {
+      samples.direct.push(...(await timeEach(500, direct)));
+      samples.pool.push(...(await timeEach(500, viaPool)));
+      samples.connect.push(...(await timeEach(500, viaConnect)));
+    }
+    const [d, p, c] = [mean(samples.direct), mean(samples.pool), mean(samples.connect)];
+    const median = (xs: number[]) =>
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        0.5,
+      );
+    const [dm, pm] = [median(samples.direct), median(samples.pool)];
+    return [
+      {
+        name: 'pg lookup by email: sandbox (Pool style) vs host, mean (p50)',
+        value: `${us(p)} (${us(pm)})`,
+        baseline: `${us(d)} (${us(dm)}) host`,
+        ratio: `${(p / d).toFixed(2)}× (p50 ${(pm / dm).toFixed(2)}×)`,
+        target: '≤ 1.5× (means)',
+        met: p / d <= 1.5,
+      },
+      {
+        name: 'pg lookup: connect/end per call vs Pool style, mean',
+        value: us(c),
+        baseline: `${us(p)} Pool style`,
+        ratio: `${(c / p).toFixed(2)}×`,
+        target: '≤ 1.1×',
+        met: c / p <= 1.1,
+      },
+    ];
+  } finally {
+    await host.end();
+    await sandbox.evictPool('bench-pg');
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+export default async function sandboxBench(): Promise<BenchRow[]> {
+  const sandbox = createSandbox({ maxChildrenPerPool: 1, maxConcurrentPerChild: 64 });
+  try {
+    return [...(await noopRows(sandbox)), ...(await pgRows(sandbox))];
+  } finally {
+    await sandbox.close();
+  }
+}
