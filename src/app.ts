@@ -16,6 +16,7 @@ import { MemoryRateLimiter, rateLimitRules, type RateLimitRules } from './flows/
 import { AuthFlows } from './flows/auth.js';
 import { Metrics } from './http/metrics.js';
 import { ApiKeyService } from './apikeys/index.js';
+import { ConnectionService } from './connections/service.js';
 import { createOidcAuthority } from './oidc/index.js';
 import { buildHttpServer } from './http/server.js';
 import { loggerOptions } from './http/logging.js';
@@ -76,6 +77,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       pools,
       authenticate: auth.authenticate,
       findAccount: auth.findAccount,
+      register: (pool, input, request) => auth.register(pool, input, request),
     });
     const apiKeys = new ApiKeyService(store.db);
     const services: Services = {
@@ -92,6 +94,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       metrics,
       apiKeys,
       auth,
+      connections: new ConnectionService(store.db, secrets),
     };
     const boot = await bootstrap(services);
     const app = await buildHttpServer(services);

@@ -15,6 +15,7 @@ import type { RateLimiter } from './flows/rate-limit.js';
 import type { Metrics } from './http/metrics.js';
 import type { ApiKeyService } from './apikeys/index.js';
 import type { AuthFlows } from './flows/auth.js';
+import type { ConnectionService } from './connections/service.js';
 
 export interface Services {
   config: Config;
@@ -30,4 +31,5 @@ export interface Services {
   metrics: Metrics;
   apiKeys: ApiKeyService;
   auth: AuthFlows;
+  connections: ConnectionService;
 }

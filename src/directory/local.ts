@@ -113,8 +113,7 @@ export class LocalDirectory implements UserDirectory {
     if (this.hasher.needsRehash(row.password_hash)) {
       await updateUserRow(this.db, ctx.pool.id, row.id, { password_hash: await this.hasher.hash(password) });
     }
-    await recordLogin(this.db, ctx.pool.id, row.id, ctx.request?.ip ?? null);
-    const updated = await findUserById(this.db, ctx.pool.id, row.id);
+    const updated = await recordLogin(this.db, ctx.pool.id, row.id, ctx.request?.ip ?? null);
     return { ok: true, user: rowToUser(updated ?? row) };
   }
 

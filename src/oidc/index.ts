@@ -1,14 +1,25 @@
 /**
- * OpenID Connect authority per pool. PLACEHOLDER while the oidc-provider integration is being built:
- * the signature of createOidcAuthority is the contract.
+ * OpenID Connect authority per pool, on oidc-provider: issuer `{baseUrl}/oidc/{pool}`, mounted in Fastify
+ * under `/oidc/:pool/*`, with hosted login / registration / consent pages, a first-party password grant
+ * (used in-process by the login API), opaque access tokens verified against the store, per-pool signing
+ * keys and applications (clients).
  */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/index.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { PoolService } from '../pools/index.js';
-import type { Authenticate, FindAccount, OidcAuthority } from './types.js';
-import { AppError } from '../shared/errors.js';
+import type { Pool, PoolService } from '../pools/index.js';
+import { AppError, notFound } from '../shared/errors.js';
+import type { Authenticate, Credentials, FindAccount, OidcAuthority, Register, TokenSet } from './types.js';
+import { ApplicationStore } from './applications.js';
+import { SigningKeyStore } from './keys.js';
+import { ProviderRegistry } from './provider.js';
+import { attachInternalCall, type InternalCall } from './password-grant.js';
+import { interactionRoutes } from './interactions.js';
+import { deleteExpiredOidcPayloads } from '../store/queries/oidc-payloads.js';
 
 export type { OidcAuthority } from './types.js';
 
@@ -20,16 +31,195 @@ export interface OidcOptions {
   pools: PoolService;
   authenticate: Authenticate;
   findAccount: FindAccount;
+  /** Self-service registration (the hosted registration page). */
+  register: Register;
 }
 
-export async function createOidcAuthority(_options: OidcOptions): Promise<OidcAuthority> {
-  const unavailable = () => {
-    throw new AppError(501, 'not_implemented', 'OpenID Connect is not available yet');
+/** Header of an in-process password grant; its value is a random, single-use call id. */
+const INTERNAL_CALL_HEADER = 'x-gatehouse-internal-call';
+const MAX_TOKEN_LENGTH = 512;
+/** Expired sessions, codes and tokens are deleted this often (they are invisible once expired). */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+const METHODS = ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'] as const;
+
+export async function createOidcAuthority(options: OidcOptions): Promise<OidcAuthority> {
+  const { config, db, secrets, logger, pools } = options;
+  const keys = new SigningKeyStore(db, secrets);
+  const applications = new ApplicationStore(db, secrets);
+  const registry = new ProviderRegistry({
+    config,
+    db,
+    secrets,
+    logger,
+    keys,
+    applications,
+    authenticate: options.authenticate,
+    findAccount: options.findAccount,
+  });
+  applications.validator = async (pool, metadata) => {
+    const { provider } = await registry.get(pool);
+    await provider.Client.validate(metadata as Parameters<typeof provider.Client.validate>[0]);
   };
-  return {
-    register: async () => {},
-    passwordGrant: async () => unavailable(),
-    verifyAccessToken: async () => unavailable(),
-    close: async () => {},
+  const sweep = setInterval(() => {
+    deleteExpiredOidcPayloads(db, 60).catch((err: unknown) =>
+      logger.warn({ err }, 'could not delete expired OIDC artifacts'),
+    );
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+  const pending = new Map<string, { call: InternalCall; pool: Pool }>();
+  let app: FastifyInstance | undefined;
+
+  /** Hands a request under /oidc/:pool/ to the pool's provider, before Fastify reads the body. */
+  async function handOff(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { pool: slug } = request.params as { pool: string };
+    const callId = request.headers[INTERNAL_CALL_HEADER];
+    const internal = typeof callId === 'string' ? pending.get(callId) : undefined;
+    // An in-process password grant already knows its pool: no lookup on the login path.
+    const pool = internal?.pool.slug === slug ? internal.pool : await pools.find(slug);
+    if (!pool) throw notFound(`No user pool "${slug}"`, 'pool_not_found');
+    const entry = await registry.get(pool);
+    const raw = request.raw as IncomingMessage & { baseUrl?: string };
+    const url = raw.url ?? '/';
+    const cut = url.indexOf('/', '/oidc/'.length);
+    // oidc-provider builds its URLs from the mount path it finds in req.baseUrl (as under Express).
+    raw.baseUrl = cut === -1 ? url : url.slice(0, cut);
+    raw.url = cut === -1 ? '/' : url.slice(cut);
+    if (internal) attachInternalCall(raw, internal.call);
+    reply.hijack();
+    entry.callback(raw, reply.raw);
+  }
+
+  async function tokenRequest(pool: Pool, clientId: string, form: URLSearchParams, call: InternalCall) {
+    if (!app) throw new Error('The OIDC authority is not registered on the HTTP server yet');
+    const row = await applications.findRow(pool.id, clientId);
+    if (!row) return undefined;
+    if (!row.first_party) {
+      throw new AppError(
+        400,
+        'unauthorized_client',
+        'Only first-party applications may log users in with a password',
+      );
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    form.set('client_id', clientId);
+    if (row.client_secret_sealed) {
+      const secret = applications.clientSecret(pool.id, row.client_secret_sealed);
+      const method = (row.metadata as { token_endpoint_auth_method?: string }).token_endpoint_auth_method;
+      if (method === 'client_secret_post') form.set('client_secret', secret);
+      else {
+        const basic = `${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`;
+        headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+      }
+    }
+    const id = randomUUID();
+    headers[INTERNAL_CALL_HEADER] = id;
+    pending.set(id, { call, pool });
+    try {
+      return await app.inject({
+        method: 'POST',
+        url: `/oidc/${encodeURIComponent(pool.slug)}/token`,
+        headers,
+        payload: form.toString(),
+        ...(call.request.ip ? { remoteAddress: call.request.ip } : {}),
+      });
+    } finally {
+      pending.delete(id);
+    }
+  }
+
+  const authority: OidcAuthority = {
+    async register(fastify) {
+      app = fastify;
+      fastify.route({
+        method: [...METHODS],
+        url: '/oidc/:pool/*',
+        schema: { hide: true },
+        onRequest: handOff,
+        handler: async () => undefined,
+      });
+      await fastify.register(
+        interactionRoutes({
+          pools,
+          registry,
+          authenticate: options.authenticate,
+          register: options.register,
+        }),
+      );
+    },
+
+    async passwordGrant(pool: Pool, credentials: Credentials, request, opts = {}) {
+      const entry = await registry.get(pool);
+      const call: InternalCall = { credentials, request };
+      const form = new URLSearchParams({ grant_type: 'password' });
+      if (opts.scope) form.set('scope', opts.scope);
+      let clientId = opts.clientId ?? entry.firstPartyClientId;
+      let response = await tokenRequest(pool, clientId, form, call);
+      if (!response && !opts.clientId) {
+        // The default first-party application was deleted: make a new one.
+        clientId = (await applications.ensureFirstParty(pool)).id;
+        entry.firstPartyClientId = clientId;
+        response = await tokenRequest(pool, clientId, form, call);
+      }
+      if (!response) throw new AppError(400, 'invalid_client', `No application "${clientId}" in this pool`);
+      if (call.error) throw call.error;
+      const body = response.json() as Record<string, unknown>;
+      if (response.statusCode !== 200 || !call.user) {
+        const status = response.statusCode >= 500 ? 500 : response.statusCode === 401 ? 401 : 400;
+        throw new AppError(
+          status,
+          String(body.error ?? 'server_error'),
+          String(body.error_description ?? 'The token request failed'),
+        );
+      }
+      return { tokens: body as unknown as TokenSet, user: call.user };
+    },
+
+    async verifyAccessToken(pool, token) {
+      const invalid = (message: string) => new AppError(401, 'invalid_token', message);
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        throw invalid('The access token is not valid');
+      }
+      if (token.split('.').length === 3) {
+        throw invalid('The access token is not valid: this pool issues opaque access tokens, not JWTs');
+      }
+      const { provider } = await registry.get(pool);
+      const accessToken = await provider.AccessToken.find(token, { ignoreExpiration: true });
+      if (!accessToken || !accessToken.accountId) throw invalid('The access token is not valid');
+      if (accessToken.isExpired) throw invalid('The access token has expired');
+      return {
+        subject: accessToken.accountId,
+        clientId: accessToken.clientId ?? '',
+        scope: accessToken.scope ?? '',
+        expiresAt: accessToken.exp ?? 0,
+      };
+    },
+
+    applications: {
+      list: (pool, page, limit) => applications.list(pool, page, limit),
+      get: (pool, id) => applications.get(pool, id),
+      create: (pool, input) => applications.create(pool, input),
+      update: (pool, id, patch) => applications.update(pool, id, patch),
+      delete: (pool, id) => applications.delete(pool, id),
+    },
+
+    keys: {
+      list: async (pool) => {
+        await registry.get(pool); // creates the first key set if the pool has none yet
+        return keys.list(pool.id);
+      },
+      rotate: async (pool) => {
+        const result = await keys.rotate(pool.id);
+        registry.invalidate(pool.id);
+        return result;
+      },
+    },
+
+    async close() {
+      clearInterval(sweep);
+      registry.clear();
+      pending.clear();
+    },
   };
+  return authority;
 }

@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from '../pools/index.js';
 import type { RequestInfo } from '../directory/types.js';
-import type { User } from '../directory/profile.js';
+import type { NewUser, User } from '../directory/profile.js';
+import type { Application, ApplicationInput, ApplicationPatch } from './applications.js';
+import type { SigningKeyInfo } from './keys.js';
 
 /** The credentials of the login API and of the password grant. One identifier field plus the password. */
 export interface Credentials {
@@ -25,6 +27,16 @@ export type Authenticate = (pool: Pool, credentials: Credentials, request: Reque
 
 /** Finds the user behind a token subject, or null. Provided by the flows (directory lookup). */
 export type FindAccount = (pool: Pool, subject: string) => Promise<User | null>;
+
+/**
+ * Registers a user (self-service registration rules). Provided by the flows; used by the hosted
+ * registration page.
+ */
+export type Register = (
+  pool: Pool,
+  input: NewUser & { password: string },
+  request: RequestInfo,
+) => Promise<User>;
 
 export interface TokenSet {
   access_token: string;
@@ -57,5 +69,29 @@ export interface OidcAuthority {
   ): Promise<{ tokens: TokenSet; user: User }>;
   /** Validates an access token issued by the pool's provider; throws AppError 401 when it is not valid. */
   verifyAccessToken(pool: Pool, token: string): Promise<AccessTokenInfo>;
+  /** The pool's applications (OIDC clients), for the management API. */
+  readonly applications: ApplicationManager;
+  /** The pool's signing keys, for the management API. */
+  readonly keys: SigningKeyManager;
   close(): Promise<void>;
+}
+
+export interface ApplicationManager {
+  list(pool: Pool, page: number, limit: number): Promise<{ totalCount: number; list: Application[] }>;
+  get(pool: Pool, id: string): Promise<Application>;
+  /** `clientSecret` is set for confidential clients: the only time it is ever returned. */
+  create(pool: Pool, input: ApplicationInput): Promise<{ application: Application; clientSecret?: string }>;
+  update(
+    pool: Pool,
+    id: string,
+    patch: ApplicationPatch,
+  ): Promise<{ application: Application; clientSecret?: string }>;
+  delete(pool: Pool, id: string): Promise<void>;
+}
+
+export interface SigningKeyManager {
+  /** Public information only (never key material). */
+  list(pool: Pool): Promise<SigningKeyInfo[]>;
+  /** New active keys; the current ones stay published as retired. */
+  rotate(pool: Pool): Promise<SigningKeyInfo[]>;
 }

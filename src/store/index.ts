@@ -8,6 +8,8 @@ import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-core.js';
+import * as m002oidc from './migrations/002-oidc.js';
+import * as m003customDb from './migrations/003-custom-db.js';
 
 export type { Database } from './schema.js';
 export type Db = Kysely<Database>;
@@ -28,6 +30,8 @@ export interface StoreOptions {
 // list applies from src (tests) and dist (production).
 const migrations: Record<string, Migration> = {
   '001-core': m001,
+  '002-oidc': m002oidc,
+  '003-custom-db': m003customDb,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

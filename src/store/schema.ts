@@ -112,7 +112,50 @@ export interface AdminAccountsTable {
   created_at: Timestamp;
 }
 
+export interface CustomDbConnectionsTable {
+  id: string;
+  pool_id: string;
+  name: Generated<string>;
+  enabled: Generated<boolean>;
+  mode: Generated<string>;
+  dialect: Generated<string>;
+  connection_sealed: string | null;
+  env_sealed: string | null;
+  connection_public: JSONColumnType<Record<string, unknown>>;
+  env_names: JSONColumnType<string[]>;
+  timeout_ms: Generated<number>;
+  egress_allow: JSONColumnType<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomDbScriptsTable {
+  connection_id: string;
+  pool_id: string;
+  name: string;
+  version: number;
+  source: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface CustomDbLogsTable {
+  id: Generated<string>;
+  pool_id: string;
+  connection_id: string;
+  script: string;
+  outcome: string;
+  debug: Generated<boolean>;
+  duration_ms: number;
+  message: string | null;
+  console: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  custom_db_connections: CustomDbConnectionsTable;
+  custom_db_scripts: CustomDbScriptsTable;
+  custom_db_logs: CustomDbLogsTable;
   pools: PoolsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;

@@ -49,7 +49,7 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       ({ store, cleanup } = await backend.open());
-      expect(await migrate(store.db)).toEqual(['001-core']);
+      expect(await migrate(store.db)).toContain('001-core');
       // Running again is a no-op (every node migrates on start).
       expect(await migrate(store.db)).toEqual([]);
       pools = new PoolService(store.db);

@@ -72,13 +72,20 @@ export async function deleteUserRow(db: Db, poolId: string, id: string): Promise
   return result.numDeletedRows > 0n;
 }
 
-export async function recordLogin(db: Db, poolId: string, id: string, ip: string | null): Promise<void> {
-  await db
+/** Counts a successful login and returns the updated row (one statement on the login path). */
+export async function recordLogin(
+  db: Db,
+  poolId: string,
+  id: string,
+  ip: string | null,
+): Promise<UserRow | undefined> {
+  return db
     .updateTable('users')
     .set((eb) => ({ logins_count: eb('logins_count', '+', 1), last_login: new Date(), last_ip: ip }))
     .where('pool_id', '=', poolId)
     .where('id', '=', id)
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** Escapes LIKE wildcards so a keyword is matched literally. */

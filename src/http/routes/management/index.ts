@@ -11,6 +11,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { outboxRoutes } from './outbox.js';
 import { applicationRoutes } from './applications.js';
 import { signingKeyRoutes } from './signing-keys.js';
+import { customDbRoutes } from './custom-db.js';
 
 export type ManagementPlugin = FastifyPluginAsync<{ services: Services }>;
 
@@ -23,6 +24,7 @@ export const managementRoutes: ManagementPlugin = async (app, { services }) => {
     outboxRoutes,
     applicationRoutes,
     signingKeyRoutes,
+    customDbRoutes,
   ]) {
     await app.register(routes, { services });
   }
