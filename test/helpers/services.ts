@@ -57,3 +57,28 @@ export async function createTestDatabase(
     },
   };
 }
+
+export const mysqlAvailable = () => requireService('MariaDB/MySQL', TEST_MYSQL_URL, 3306);
+
+/** Creates a fresh MariaDB/MySQL database for one suite and returns its URL and a function that drops it. */
+export async function createTestMysqlDatabase(
+  prefix = 'gh_test',
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: mysql } = await import('mysql2/promise');
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const server = new URL(TEST_MYSQL_URL);
+  server.pathname = '/';
+  const admin = await mysql.createConnection(server.toString());
+  await admin.query(`create database ${name} character set utf8mb4 collate utf8mb4_unicode_ci`);
+  await admin.end();
+  const url = new URL(TEST_MYSQL_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = await mysql.createConnection(server.toString());
+      await client.query(`drop database if exists ${name}`);
+      await client.end();
+    },
+  };
+}
