@@ -11,6 +11,9 @@ import { PasswordHasher } from './security/passwords.js';
 import { PoolService } from './pools/index.js';
 import { LocalDirectory } from './directory/local.js';
 import type { DirectoryResolver } from './directory/types.js';
+import { PoolDirectoryResolver } from './directory/resolver.js';
+import { createSandbox } from './sandbox/index.js';
+import { ScriptRunner } from './connections/runner.js';
 import { Mailer } from './flows/mailer.js';
 import { MemoryRateLimiter, rateLimitRules, type RateLimitRules } from './flows/rate-limit.js';
 import { AuthFlows } from './flows/auth.js';
@@ -52,7 +55,16 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     const hasher = new PasswordHasher(config.argon2);
     const pools = new PoolService(store.db);
     const local = new LocalDirectory(store.db, hasher);
-    const directories: DirectoryResolver = { forPool: async () => local };
+    const connections = new ConnectionService(store.db, secrets);
+    const sandbox = createSandbox({ denyHosts: platformAddresses(config) });
+    const scriptRunner = new ScriptRunner(sandbox, connections, logger);
+    const directories: DirectoryResolver = new PoolDirectoryResolver(
+      store.db,
+      hasher,
+      local,
+      connections,
+      scriptRunner,
+    );
     const metrics = new Metrics();
     const mailer = new Mailer(store.db, logger, {
       from: config.mailFrom,
@@ -94,7 +106,9 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       metrics,
       apiKeys,
       auth,
-      connections: new ConnectionService(store.db, secrets),
+      connections,
+      sandbox,
+      scriptRunner,
     };
     const boot = await bootstrap(services);
     const app = await buildHttpServer(services);
@@ -108,6 +122,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       async close() {
         await app.close();
         await oidc.close();
+        await sandbox.close();
         mailer.close();
         await store.close();
       },
@@ -116,4 +131,24 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     await store.close();
     throw error;
   }
+}
+
+/**
+ * What operators' scripts must never reach (DESIGN.md §4): the platform's own database, Redis and this
+ * server's port. Cloud metadata addresses are denied by the sandbox itself.
+ */
+export function platformAddresses(config: Config): string[] {
+  const hostPort = (url: string | undefined, defaultPort: number): string | undefined => {
+    if (!url) return undefined;
+    try {
+      const parsed = new URL(url);
+      return parsed.hostname ? `${parsed.hostname}:${parsed.port || defaultPort}` : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const addresses = [hostPort(config.databaseUrl, 5432), hostPort(config.redisUrl, 6379)];
+  // Port 0 means "any free port": unknown until listening, and then only reachable by its number.
+  if (config.port !== 0) addresses.push(`localhost:${config.port}`);
+  return addresses.filter((a): a is string => a !== undefined);
 }

@@ -16,6 +16,8 @@ import type { Metrics } from './http/metrics.js';
 import type { ApiKeyService } from './apikeys/index.js';
 import type { AuthFlows } from './flows/auth.js';
 import type { ConnectionService } from './connections/service.js';
+import type { ScriptRunner } from './connections/runner.js';
+import type { Sandbox } from './sandbox/index.js';
 
 export interface Services {
   config: Config;
@@ -32,4 +34,6 @@ export interface Services {
   apiKeys: ApiKeyService;
   auth: AuthFlows;
   connections: ConnectionService;
+  sandbox: Sandbox;
+  scriptRunner: ScriptRunner;
 }

@@ -113,6 +113,8 @@ export interface CustomDbConfig {
   envNames: string[];
   timeoutMs: number;
   egressAllow: string[];
+  /** Profile fields scripts return that Gatehouse does not know: an error, or kept in customData. */
+  unknownFields: 'reject' | 'customData';
   updatedAt: string;
 }
 

@@ -34,6 +34,7 @@ export interface CustomDbUpdate {
   env?: Record<string, string | null>;
   timeoutMs?: number;
   egressAllow?: string[];
+  unknownFields?: 'reject' | 'customData';
 }
 
 export interface ScriptVersion {
@@ -88,6 +89,7 @@ export const MAX_SCRIPT_BYTES = 256 * 1024;
 
 export class ConnectionService {
   #inserts = 0;
+  readonly #listeners: Array<(poolId: string) => void> = [];
 
   constructor(
     private readonly db: Db,
@@ -105,6 +107,7 @@ export class ConnectionService {
       envNames: row.env_names,
       timeoutMs: row.timeout_ms,
       egressAllow: row.egress_allow,
+      unknownFields: row.unknown_fields === 'customData' ? 'customData' : 'reject',
       updatedAt: row.updated_at.toISOString(),
     };
   }
@@ -136,6 +139,11 @@ export class ConnectionService {
       .onConflict((oc) => oc.columns(['pool_id', 'name']).doNothing())
       .execute();
     return (await this.#row(poolId))!;
+  }
+
+  /** Called with the pool id after every configuration change on this node. */
+  onChange(listener: (poolId: string) => void): void {
+    this.#listeners.push(listener);
   }
 
   async get(pool: Pool): Promise<CustomDbConfig> {
@@ -172,6 +180,7 @@ export class ConnectionService {
     if (update.dialect !== undefined) set.dialect = update.dialect;
     if (update.timeoutMs !== undefined) set.timeout_ms = update.timeoutMs;
     if (update.egressAllow !== undefined) set.egress_allow = JSON.stringify(update.egressAllow);
+    if (update.unknownFields !== undefined) set.unknown_fields = update.unknownFields;
 
     if (update.connection !== undefined) {
       const current = row.connection_sealed
@@ -231,6 +240,7 @@ export class ConnectionService {
       .where('pool_id', '=', pool.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    for (const listener of this.#listeners) listener(pool.id);
     return this.#toConfig(updated);
   }
 

@@ -75,9 +75,10 @@ export const UserSchema = Type.Object(
     loginsCount: Type.Integer(),
     lastLogin: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     lastIp: Str(),
-    signedUp: Type.String({ format: 'date-time' }),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    // Null only for users of a custom user store whose scripts do not say.
+    signedUp: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    createdAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     externalId: Str(),
     migratedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   },

@@ -124,6 +124,7 @@ export interface CustomDbConnectionsTable {
   connection_public: JSONColumnType<Record<string, unknown>>;
   env_names: JSONColumnType<string[]>;
   timeout_ms: Generated<number>;
+  unknown_fields: Generated<string>;
   egress_allow: JSONColumnType<string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -92,7 +92,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create table password_resets (
       id text primary key,
       pool_id text not null references pools(id) on delete cascade,
-      user_id text not null references users(id) on delete cascade,
+      -- No foreign key: with a custom user store the user lives in the operator's database.
+      user_id text not null,
       token_hash text not null unique,
       expires_at timestamptz not null,
       used_at timestamptz,

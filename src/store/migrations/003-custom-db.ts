@@ -17,6 +17,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       connection_public jsonb not null default '{}',
       env_names jsonb not null default '[]',
       timeout_ms integer not null default 10000,
+      -- Profile fields a script returns that Gatehouse does not know: 'reject' or keep in customData.
+      unknown_fields text not null default 'reject',
       egress_allow jsonb not null default '[]',
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),

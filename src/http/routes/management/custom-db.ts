@@ -13,6 +13,12 @@ import {
   UriConnectionSchema,
 } from '../../../connections/config.js';
 import { MAX_SCRIPT_BYTES } from '../../../connections/service.js';
+import { ScriptRunner } from '../../../connections/runner.js';
+import { scriptNames } from '../../../connections/scripts.js';
+import { listTemplates } from '../../../connections/templates/index.js';
+import { migrationCounts, migrationsPerDay } from '../../../store/queries/migration.js';
+import { notFound } from '../../../shared/errors.js';
+import { requestInfo } from '../../request-info.js';
 import { managedPool } from '../../plugins/management-auth.js';
 import { API_KEY_SECURITY, errorResponses, ListOf, PagedQuery, paging, PoolParams } from '../../schemas.js';
 import type { ManagementPlugin } from './index.js';
@@ -35,6 +41,7 @@ const ConfigSchema = Type.Object(
     }),
     timeoutMs: Type.Integer(),
     egressAllow: Type.Array(Type.String()),
+    unknownFields: Type.Union([Type.Literal('reject'), Type.Literal('customData')]),
     scripts: Type.Record(
       Type.String(),
       Type.Object({
@@ -63,6 +70,7 @@ const UpdateBody = Type.Object(
     ),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })),
     egressAllow: Type.Optional(Type.Array(HostPort, { maxItems: 50 })),
+    unknownFields: Type.Optional(Type.Union([Type.Literal('reject'), Type.Literal('customData')])),
   },
   { additionalProperties: false },
 );
@@ -126,6 +134,7 @@ export const customDbRoutes: ManagementPlugin = async (fastify, { services }) =>
       env: Object.fromEntries(config.envNames.map((name) => [name, '****' as const])),
       timeoutMs: config.timeoutMs,
       egressAllow: config.egressAllow,
+      unknownFields: config.unknownFields,
       scripts: Object.fromEntries(
         scripts.map((s) => [s.name, { version: s.version, isDefault: s.isDefault, updatedAt: s.updatedAt }]),
       ),
@@ -306,6 +315,168 @@ export const customDbRoutes: ManagementPlugin = async (fastify, { services }) =>
         ...(since ? { since: new Date(since) } : {}),
         ...(until ? { until: new Date(until) } : {}),
       });
+    },
+  );
+
+  app.post(
+    '/pools/:pool/custom-db/debug',
+    {
+      schema: {
+        tags,
+        summary: 'Run a script with given arguments',
+        description:
+          'Runs the saved script, or `source` when given (a draft), with the connection\'s real env, in the sandbox. `args` are the script\'s arguments before `context`, e.g. for login `[{ "email": "a@b.c" }, "secret"]`. Works while the connection is disabled. The run is recorded in the log history as a debug run.',
+        security: API_KEY_SECURITY,
+        params: PoolParams,
+        body: Type.Object(
+          {
+            script: Type.String({ minLength: 1, maxLength: 64 }),
+            args: Type.Array(Type.Unknown(), { maxItems: 8 }),
+            source: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_SCRIPT_BYTES })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            result: Type.Optional(Type.Unknown()),
+            error: Type.Optional(
+              Type.Object({
+                kind: Type.String(),
+                message: Type.String(),
+                code: Type.Optional(Type.String()),
+                line: Type.Optional(Type.Integer()),
+                stack: Type.Optional(Type.String()),
+              }),
+            ),
+            logs: Type.Array(Type.Object({ level: Type.String(), message: Type.String() })),
+            durationMs: Type.Number(),
+          }),
+          ...errorResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const pool = await managedPool(services, request, request.params.pool);
+      const connection = await connections.runtimeForDebug(pool);
+      const { script, args, source } = request.body;
+      if (!scriptNames(connection.dialect).includes(script)) {
+        throw notFound(`No script "${script}" in the ${connection.dialect} dialect`, 'script_not_found');
+      }
+      const context = ScriptRunner.context({ pool, request: requestInfo(request) });
+      const result = await services.scriptRunner.run(pool, connection, script, args, context, {
+        debug: true,
+        ...(source ? { source } : {}),
+      });
+      return result.ok
+        ? { ok: true, result: result.value, logs: result.logs, durationMs: result.durationMs }
+        : { ok: false, error: result.error, logs: result.logs, durationMs: result.durationMs };
+    },
+  );
+
+  app.get(
+    '/pools/:pool/custom-db/templates',
+    {
+      schema: {
+        tags,
+        summary: 'Ready-made script sets (postgres, mysql, mongodb, http)',
+        security: API_KEY_SECURITY,
+        params: PoolParams,
+        response: {
+          200: ListOf(
+            Type.Object({
+              name: Type.String(),
+              label: Type.String(),
+              description: Type.String(),
+              envVars: Type.Array(
+                Type.Object({
+                  name: Type.String(),
+                  description: Type.String(),
+                  required: Type.Boolean(),
+                  custom: Type.Optional(Type.Boolean()),
+                  example: Type.Optional(Type.String()),
+                }),
+              ),
+              scripts: Type.Record(Type.String(), Type.String()),
+            }),
+          ),
+          ...errorResponses(401, 404),
+        },
+      },
+    },
+    async (request) => {
+      await managedPool(services, request, request.params.pool);
+      const list = listTemplates().map((t) => ({
+        name: t.name,
+        label: t.label,
+        description: t.description,
+        envVars: t.envVars.map((v) => ({ ...v })),
+        scripts: { ...t.scripts },
+      }));
+      return { totalCount: list.length, list };
+    },
+  );
+
+  app.get(
+    '/pools/:pool/custom-db/migration',
+    {
+      schema: {
+        tags,
+        summary: 'Lazy migration progress',
+        description:
+          'Local users, those migrated from the legacy database (with or without a local password yet), migrations per day over `days`, and the legacy total and remaining count when the listUsers script can tell it.',
+        security: API_KEY_SECURITY,
+        params: PoolParams,
+        querystring: Type.Object(
+          { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            enabled: Type.Boolean(),
+            mode: Type.String(),
+            localUsers: Type.Integer(),
+            migratedUsers: Type.Integer(),
+            migratedWithPassword: Type.Integer(),
+            legacyUsers: Type.Union([Type.Integer(), Type.Null()]),
+            remaining: Type.Union([Type.Integer(), Type.Null()]),
+            perDay: Type.Array(Type.Object({ day: Type.String(), count: Type.Integer() })),
+          }),
+          ...errorResponses(401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const pool = await managedPool(services, request, request.params.pool);
+      const db = services.store.db;
+      const [counts, perDay, connection] = await Promise.all([
+        migrationCounts(db, pool.id),
+        migrationsPerDay(db, pool.id, request.query.days ?? 30),
+        connections.runtimeForDebug(pool),
+      ]);
+      // The legacy total, when the operator wrote listUsers: one call for one row.
+      let legacyUsers: number | null = null;
+      if (connection.connection) {
+        const run = await services.scriptRunner.run(
+          pool,
+          connection,
+          'listUsers',
+          [1, 1],
+          ScriptRunner.context({ pool }),
+        );
+        const total = run.ok ? (run.value as { totalCount?: unknown } | null)?.totalCount : undefined;
+        if (typeof total === 'number' && Number.isInteger(total) && total >= 0) legacyUsers = total;
+      }
+      return {
+        enabled: connection.enabled,
+        mode: connection.mode,
+        localUsers: counts.total,
+        migratedUsers: counts.migrated,
+        migratedWithPassword: counts.withPassword,
+        legacyUsers,
+        remaining: legacyUsers === null ? null : Math.max(0, legacyUsers - counts.migrated),
+        perDay,
+      };
     },
   );
 };
