@@ -3,18 +3,11 @@
  * and the description of one template.
  */
 
+import { GENAUTH_SCRIPTS, type GenauthScript } from '../scripts.js';
+
 /** The genauth scripts, in the order of the script contract. */
-export const SCRIPT_NAMES = [
-  'login',
-  'getUser',
-  'searchUser',
-  'createUser',
-  'updateUser',
-  'deleteUser',
-  'listUsers',
-  'validatePassword',
-] as const;
-export type ScriptName = (typeof SCRIPT_NAMES)[number];
+export const SCRIPT_NAMES = GENAUTH_SCRIPTS;
+export type ScriptName = GenauthScript;
 
 export const TEMPLATE_NAMES = ['postgres', 'mysql', 'mongodb', 'http'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
