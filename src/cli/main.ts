@@ -9,6 +9,7 @@ import { createGatehouse } from '../app.js';
 import { migrate, openStore } from '../store/index.js';
 import { PoolService } from '../pools/index.js';
 import { ApiKeyService } from '../apikeys/index.js';
+import { exitOnSignals } from './shutdown.js';
 
 const program = new Command()
   .name('gatehouse')
@@ -41,24 +42,18 @@ program
           .join('\n') + '\n',
       );
     }
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down: finishing in-flight requests');
-      // A stuck request must not keep the process alive forever after SIGTERM.
-      const force = setTimeout(() => process.exit(1), 15_000);
-      force.unref();
-      try {
-        await gatehouse.close();
-        process.exit(0);
-      } catch (error) {
-        logger.error({ err: error }, 'error during shutdown');
-        process.exit(1);
-      }
-    };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
+    exitOnSignals(logger, () => gatehouse.close());
+  });
+
+program
+  .command('demo')
+  .description(
+    'Run the server with a sample legacy user database, the default pool connected to it (LAZY_MIGRATION)',
+  )
+  .action(async () => {
+    // Loaded on demand: only the demo needs pglite-socket.
+    const { runDemoCommand } = await import('../demo/cli.js');
+    await runDemoCommand();
   });
 
 program

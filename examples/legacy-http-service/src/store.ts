@@ -212,7 +212,7 @@ export class UserStore {
     }
     if (password) {
       columns.push('password_hash');
-      values.push(await hash(password, { cost: BCRYPT_COST }));
+      values.push(await hash(password, BCRYPT_COST));
     }
     const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
     try {
@@ -238,7 +238,7 @@ export class UserStore {
       assignments.push(`${field} = $${values.length}`);
     }
     if (password) {
-      values.push(await hash(password, { cost: BCRYPT_COST }));
+      values.push(await hash(password, BCRYPT_COST));
       assignments.push(`password_hash = $${values.length}`);
     }
     assignments.push('updated_at = now()');
