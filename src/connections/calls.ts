@@ -106,7 +106,14 @@ export function scriptCalls(
   return {
     login: async (q, password) => profile('login', await call('login', [q, password], 'login')),
     getUser: async (q) => {
-      const value = await call('getUser', [q]);
+      let value: unknown;
+      try {
+        value = await call('getUser', [q]);
+      } catch (error) {
+        // The contract says "null, do not throw", but scripts often throw UserNotFoundError: same answer.
+        if (error instanceof AppError && error.code === 'user_not_found') return null;
+        throw error;
+      }
       return value === null || value === undefined ? null : profile('getUser', value);
     },
     searchUser: async (keyword) => list('searchUser', await call('searchUser', [keyword])),

@@ -43,7 +43,16 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
 ]);
 
+const DATABASE_ERROR_CODE = /^([0-9A-Z]{5}|ER_[A-Z_]+)$/;
+
 const PROGRAMMING_ERROR = /^(TypeError|ReferenceError|SyntaxError|RangeError)\b/;
+
+/**
+ * `fetch` (undici) reports every network failure (refused, DNS, reset, TLS) as `TypeError: fetch failed`
+ * with the reason only in `cause`, which the sandbox does not carry over: a web service that cannot be
+ * reached, not a bug in the script.
+ */
+const FETCH_FAILED = /^TypeError: fetch failed\b/;
 
 /** Who a script runs for; the directory's context satisfies it (connections do not depend on the directory). */
 export interface CallContext {
@@ -160,7 +169,11 @@ export class ScriptRunner {
         return unavailable(script, error);
       case 'script_error':
         if (error.code && UNAVAILABLE_CODES.has(error.code)) return unavailable(script, error);
+        if (FETCH_FAILED.test(error.stack ?? '')) return unavailable(script, error);
         if (PROGRAMMING_ERROR.test(error.stack ?? '')) return scriptBug(script, error);
+        // A database's own error (an SQLSTATE such as 42P01, a MySQL ER_… code) is a bug in the script or
+        // schema, never a credentials problem, and its SQL text is not for end users.
+        if (error.code && DATABASE_ERROR_CODE.test(error.code)) return scriptBug(script, error);
         // GenAuth's published scripts throw plain Errors for wrong credentials; their message is for the user.
         if (purpose === 'login') return new AppError(401, 'invalid_credentials', shown(error.message));
         return scriptBug(script, error);
@@ -173,7 +186,7 @@ function unavailable(script: string, error: RunError): AppError {
   return new AppError(
     503,
     'custom_db_unavailable',
-    `The user database is unavailable (${script} script: ${error.kind === 'script_error' ? error.code : error.kind})`,
+    `The user database is unavailable (${script} script: ${error.kind === 'script_error' ? (error.code ?? error.message) : error.kind})`,
   );
 }
 

@@ -93,8 +93,11 @@ export class CustomDirectory implements UserDirectory {
       ...(input.username ? { username: input.username } : {}),
       ...(input.phone ? { phone: input.phone } : {}),
     };
-    if (Object.keys(query).length > 0 && (await calls.getUser(query))) {
-      throw new AppError(409, 'user_exists', 'User already exists');
+    // One getUser per identifier: scripts look up by one key of the query (see LazyDirectory.create).
+    for (const [kind, value] of Object.entries(query)) {
+      if (await calls.getUser({ [kind]: value })) {
+        throw new AppError(409, 'user_exists', 'User already exists');
+      }
     }
     const created = await calls.createUser({ ...input });
     if (input.password) {

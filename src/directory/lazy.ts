@@ -137,8 +137,11 @@ export class LazyDirectory implements UserDirectory {
         throw conflict(`A user with this ${kind} already exists`, 'user_exists');
       }
     }
-    if (Object.keys(query).length > 0 && (await this.scripts(ctx).getUser(query))) {
-      throw conflict('User already exists', 'user_exists');
+    // One getUser per identifier: scripts (the templates among them) look up by one key of the query,
+    // so a query holding a new email and a legacy user's username would find nobody.
+    const calls = this.scripts(ctx);
+    for (const [kind, value] of Object.entries(query)) {
+      if (await calls.getUser({ [kind]: value })) throw conflict('User already exists', 'user_exists');
     }
     return this.local.create(ctx, input);
   }

@@ -26,7 +26,10 @@ const CALL = String.raw`
   // Any answer the contract has no meaning for (a 500, a refused API key) fails the call.
   const unexpected = (response) => {
     const detail = response.body && response.body.message ? ': ' + response.body.message : '';
-    return new Error('The user service answered HTTP ' + response.status + detail);
+    const error = new Error('The user service answered HTTP ' + response.status + detail);
+    // A server-side failure means the service is unavailable, not that the credentials are wrong.
+    if (response.status >= 500) error.code = 'ERR_BAD_RESPONSE';
+    return error;
   };`;
 
 const FIELDS = String.raw`

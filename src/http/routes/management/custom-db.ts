@@ -454,9 +454,13 @@ export const customDbRoutes: ManagementPlugin = async (fastify, { services }) =>
         migrationsPerDay(db, pool.id, request.query.days ?? 30),
         connections.runtimeForDebug(pool),
       ]);
-      // The legacy total, when the operator wrote listUsers: one call for one row.
+      // The legacy total, when the operator wrote listUsers: one call for one row. Whether the scripts
+      // reach a database through the connection info or a web service through env variables.
       let legacyUsers: number | null = null;
-      if (connection.connection) {
+      const canCount =
+        scriptNames(connection.dialect).includes('listUsers') &&
+        !(await connections.script(pool, 'listUsers')).isDefault;
+      if (canCount) {
         const run = await services.scriptRunner.run(
           pool,
           connection,
