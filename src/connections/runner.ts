@@ -69,12 +69,30 @@ export interface ScriptCallOptions {
   purpose?: 'login' | 'other';
 }
 
+/** Saved sources are cached this long; a save on this node drops them at once. */
+const SOURCE_CACHE_MS = 1000;
+
 export class ScriptRunner {
+  readonly #sources = new Map<string, { at: number; source: string }>();
+
   constructor(
     private readonly sandbox: Sandbox,
     private readonly connections: ConnectionService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    connections.onChange((poolId) => {
+      for (const key of this.#sources.keys()) if (key.startsWith(`${poolId}:`)) this.#sources.delete(key);
+    });
+  }
+
+  async #savedSource(pool: Pool, script: string): Promise<string> {
+    const key = `${pool.id}:${script}`;
+    const cached = this.#sources.get(key);
+    if (cached && Date.now() - cached.at < SOURCE_CACHE_MS) return cached.source;
+    const { source } = await this.connections.script(pool, script);
+    this.#sources.set(key, { at: Date.now(), source });
+    return source;
+  }
 
   /** DESIGN.md §2 `context`. The request body never carries a password (see http/request-info.ts). */
   static context(ctx: CallContext): Record<string, unknown> {
@@ -99,7 +117,7 @@ export class ScriptRunner {
     context: Record<string, unknown>,
     options: ScriptCallOptions = {},
   ): Promise<RunResult> {
-    const source = options.source ?? (await this.connections.script(pool, script)).source;
+    const source = options.source ?? (await this.#savedSource(pool, script));
     const result = await this.sandbox.run({
       poolId: pool.id,
       source,
@@ -112,7 +130,10 @@ export class ScriptRunner {
       egress: { allow: connection.egressAllow },
     });
     const consoleText = result.logs.map((l) => `[${l.level}] ${l.message}`).join('\n');
-    await this.connections
+    // Real runs are recorded off the request's path (the history must not slow logins down); debug runs
+    // are awaited so the debugger's caller finds them in the history at once. A failure to record is
+    // logged, never turned into a failed login.
+    const recorded = this.connections
       .log(pool, connection.id, {
         script,
         outcome: result.ok ? 'success' : result.error.kind,
@@ -122,6 +143,7 @@ export class ScriptRunner {
         console: consoleText || null,
       })
       .catch((error: unknown) => this.logger.warn({ err: error }, 'could not record a script run'));
+    if (options.debug) await recorded;
     return result;
   }
 

@@ -312,6 +312,7 @@ export class ConnectionService {
           .insertInto('custom_db_scripts')
           .values({ connection_id: row.id, pool_id: pool.id, name, version, source, created_by: actor })
           .execute();
+        for (const listener of this.#listeners) listener(pool.id);
         return this.script(pool, name);
       } catch (error) {
         if ((error as { code?: string }).code !== '23505') throw error;
