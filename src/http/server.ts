@@ -12,6 +12,9 @@ import { validatorCompiler } from './validation.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { managementRoutes } from './routes/management/index.js';
+import { consoleSessionRoutes } from './routes/console-session.js';
+import { consoleStatic } from './console-static.js';
+import { ConsoleSessionService } from '../admin/sessions.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -50,7 +53,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
         title: 'Gatehouse API',
         version: '1',
         description:
-          'Authentication API and management API of Gatehouse. Management routes take `Authorization: Bearer <api key>`.',
+          'Authentication API and management API of Gatehouse. Management routes take `Authorization: Bearer <api key>`, or the admin console session cookie (state-changing requests then need the header `x-gatehouse-csrf: 1`).',
       },
       servers: [{ url: services.config.baseUrl }],
       components: {
@@ -65,7 +68,10 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
 
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services, prefix: '/api/v1/pools/:pool/auth' });
-  await app.register(managementRoutes, { services, prefix: '/api/v1' });
+  const consoleSessions = new ConsoleSessionService(services.store.db, services.hasher);
+  await app.register(consoleSessionRoutes, { services, consoleSessions, prefix: '/api/v1/console' });
+  await app.register(managementRoutes, { services, consoleSessions, prefix: '/api/v1' });
+  await app.register(consoleStatic);
   await services.oidc.register(app);
 
   return app;

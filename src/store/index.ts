@@ -10,6 +10,7 @@ import type { Database } from './schema.js';
 import * as m001 from './migrations/001-core.js';
 import * as m002oidc from './migrations/002-oidc.js';
 import * as m003customDb from './migrations/003-custom-db.js';
+import * as m004consoleSessions from './migrations/004-console-sessions.js';
 
 export type { Database } from './schema.js';
 export type Db = Kysely<Database>;
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '001-core': m001,
   '002-oidc': m002oidc,
   '003-custom-db': m003customDb,
+  '004-console-sessions': m004consoleSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -112,6 +112,14 @@ export interface AdminAccountsTable {
   created_at: Timestamp;
 }
 
+export interface ConsoleSessionsTable {
+  /** SHA-256 digest of the session token in the `gh_console` cookie. */
+  token_hash: string;
+  username: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface CustomDbConnectionsTable {
   id: string;
   pool_id: string;
@@ -166,4 +174,5 @@ export interface Database {
   password_resets: PasswordResetsTable;
   outbox: OutboxTable;
   admin_accounts: AdminAccountsTable;
+  console_sessions: ConsoleSessionsTable;
 }

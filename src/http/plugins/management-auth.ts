@@ -1,20 +1,31 @@
 /**
  * Authentication of the management API. A request carries `Authorization: Bearer <api key>`; a pool's
  * key may act on that pool only (any other pool answers 404, as if it did not exist), an instance-wide
- * key on every pool and on the pool list itself.
+ * key on every pool and on the pool list itself. Without an Authorization header, the admin console's
+ * session cookie is accepted instead: a console session is instance-wide, and its state-changing
+ * requests must carry the CSRF header (see ../console-cookie.ts).
  */
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../services.js';
 import type { ApiKeyInfo } from '../../apikeys/index.js';
 import type { Pool } from '../../pools/index.js';
+import type { ConsoleSessionService } from '../../admin/sessions.js';
 import { forbidden, notFound, unauthorized } from '../../shared/errors.js';
+import { checkCsrf, CONSOLE_COOKIE, readCookie } from '../console-cookie.js';
 
-export interface ManagementPrincipal {
-  kind: 'api_key';
-  key: ApiKeyInfo;
-  /** true for instance-wide keys. */
-  instanceWide: boolean;
-}
+export type ManagementPrincipal =
+  | {
+      kind: 'api_key';
+      key: ApiKeyInfo;
+      /** true for instance-wide keys. */
+      instanceWide: boolean;
+    }
+  | {
+      /** Signed in to the admin console: instance-wide. */
+      kind: 'console';
+      username: string;
+      instanceWide: true;
+    };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,9 +34,18 @@ declare module 'fastify' {
 }
 
 /** onRequest hook: identifies the caller or answers 401. */
-export function managementAuthHook(services: Services) {
+export function managementAuthHook(services: Services, consoleSessions?: ConsoleSessionService) {
   return async (request: FastifyRequest): Promise<void> => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const authorization = request.headers.authorization;
+    const cookie = authorization === undefined ? readCookie(request, CONSOLE_COOKIE) : undefined;
+    if (cookie && consoleSessions) {
+      const session = await consoleSessions.find(cookie);
+      if (!session) throw unauthorized('The console session has expired; sign in again', 'invalid_session');
+      checkCsrf(request);
+      request.principal = { kind: 'console', username: session.username, instanceWide: true };
+      return;
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) {
       throw unauthorized('Send a management API key as "Authorization: Bearer <key>"', 'missing_api_key');
     }
@@ -43,7 +63,10 @@ export async function managedPool(services: Services, request: FastifyRequest, s
   const principal = request.principal;
   if (!principal) throw unauthorized();
   const pool = await services.pools.find(slug);
-  if (!pool || (!principal.instanceWide && principal.key.poolId !== pool.id)) {
+  if (
+    !pool ||
+    (principal.kind === 'api_key' && !principal.instanceWide && principal.key.poolId !== pool.id)
+  ) {
     throw notFound(`No user pool "${slug}"`, 'pool_not_found');
   }
   return pool;

@@ -114,8 +114,9 @@ const LogSchema = Type.Object({
 });
 
 function actor(request: FastifyRequest): string {
-  const key = request.principal?.key;
-  return key ? `api-key:${key.name} (${key.id})` : 'unknown';
+  const principal = request.principal;
+  if (principal?.kind === 'console') return `console:${principal.username}`;
+  return principal ? `api-key:${principal.key.name} (${principal.key.id})` : 'unknown';
 }
 
 export const customDbRoutes: ManagementPlugin = async (fastify, { services }) => {

@@ -1,9 +1,11 @@
 /**
- * The management API under /api/v1. Every route here needs a management API key (see
- * plugins/management-auth.ts): a pool's key reaches only that pool, an instance-wide key every pool.
+ * The management API under /api/v1. Every route here needs a management API key or a console session
+ * (see plugins/management-auth.ts): a pool's key reaches only that pool, an instance-wide key or the
+ * console every pool.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../../services.js';
+import type { ConsoleSessionService } from '../../../admin/sessions.js';
 import { managementAuthHook } from '../../plugins/management-auth.js';
 import { poolRoutes } from './pools.js';
 import { userRoutes } from './users.js';
@@ -15,8 +17,11 @@ import { customDbRoutes } from './custom-db.js';
 
 export type ManagementPlugin = FastifyPluginAsync<{ services: Services }>;
 
-export const managementRoutes: ManagementPlugin = async (app, { services }) => {
-  app.addHook('onRequest', managementAuthHook(services));
+export const managementRoutes: FastifyPluginAsync<{
+  services: Services;
+  consoleSessions: ConsoleSessionService;
+}> = async (app, { services, consoleSessions }) => {
+  app.addHook('onRequest', managementAuthHook(services, consoleSessions));
   for (const routes of [
     poolRoutes,
     userRoutes,

@@ -121,7 +121,7 @@ export const poolRoutes: ManagementPlugin = async (fastify, { services }) => {
     async (request) => {
       const { page, limit } = paging(request.query);
       const principal = request.principal!;
-      if (principal.instanceWide) return services.pools.list(page, limit);
+      if (principal.kind === 'console' || principal.instanceWide) return services.pools.list(page, limit);
       const row = await findPoolById(services.store.db, principal.key.poolId!);
       const own = row ? await services.pools.find(row.slug) : undefined;
       const list: Pool[] = own && page === 1 ? [own] : [];

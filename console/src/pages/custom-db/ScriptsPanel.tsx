@@ -1,0 +1,151 @@
+import { useEffect, useState } from 'react';
+import { api, errorMessage, type Mode, type Script, type Template } from '../../lib/api';
+import { setLeaveGuard } from '../../lib/router';
+import { CodeEditor } from './CodeEditor';
+import { DebugPanel } from './DebugPanel';
+import { ScriptTabs } from './ScriptTabs';
+import { TemplatePicker } from './TemplatePicker';
+import { displayName, scriptsForMode } from './modes';
+
+const LEAVE_WARNING = 'Some scripts have unsaved changes. Leave anyway?';
+
+/**
+ * The scripts the mode needs, one tab and editor each. Drafts are kept per script until saved; a
+ * template fills every tab it has a script for. Leaving with unsaved drafts asks first.
+ */
+export function ScriptsPanel({
+  pool,
+  mode,
+  scripts,
+  templates,
+  onSaved,
+}: {
+  pool: string;
+  mode: Mode;
+  scripts: Script[];
+  templates: Template[];
+  onSaved: () => void;
+}) {
+  const names = scriptsForMode(
+    mode,
+    scripts.map((s) => s.name),
+  );
+  const [saved, setSaved] = useState<Record<string, string>>(() =>
+    Object.fromEntries(scripts.map((s) => [s.name, s.source])),
+  );
+  const [drafts, setDrafts] = useState<Record<string, string>>(saved);
+  const [current, setCurrent] = useState(names[0] ?? 'login');
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+
+  const dirtyNames = names.filter((name) => drafts[name] !== saved[name]);
+  const isDirty = dirtyNames.length > 0;
+
+  useEffect(() => {
+    if (!names.includes(current) && names[0]) setCurrent(names[0]);
+  }, [names, current]);
+
+  useEffect(() => {
+    if (!isDirty) return;
+    const beforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', beforeUnload);
+    setLeaveGuard(() => window.confirm(LEAVE_WARNING));
+    return () => {
+      window.removeEventListener('beforeunload', beforeUnload);
+      setLeaveGuard(undefined);
+    };
+  }, [isDirty]);
+
+  async function save() {
+    if (!isDirty || saving) return;
+    setSaving(true);
+    setError(undefined);
+    setNotice(undefined);
+    const done: string[] = [];
+    try {
+      for (const name of dirtyNames) {
+        const script = await api.customDb.saveScript(pool, name, drafts[name] ?? '');
+        setSaved((s) => ({ ...s, [name]: script.source }));
+        done.push(`${displayName(name)} (version ${script.version})`);
+      }
+      setNotice(`Saved ${done.join(', ')}.`);
+      onSaved();
+    } catch (err) {
+      setError(`${done.length ? `Saved ${done.join(', ')}; then: ` : ''}${errorMessage(err)}`);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  function applyTemplate(template: Template) {
+    const filled = names.filter((name) => template.scripts[name] !== undefined);
+    setDrafts((d) => ({
+      ...d,
+      ...Object.fromEntries(filled.map((name) => [name, template.scripts[name]!])),
+    }));
+    setNotice(
+      `The ${template.label} template filled ${filled.map(displayName).join(', ')}. Review, then save.${
+        template.envVars.length ? ` It reads ${template.envVars.map((v) => v.name).join(', ')}.` : ''
+      }`,
+    );
+  }
+
+  return (
+    <>
+      <section className="card" aria-labelledby="scripts-title">
+        <div className="page-head">
+          <h2 id="scripts-title">Database scripts</h2>
+          <TemplatePicker templates={templates} onPick={applyTemplate} dirty={isDirty} />
+        </div>
+        <ScriptTabs
+          names={names}
+          current={current}
+          dirty={(name) => drafts[name] !== saved[name]}
+          onSelect={setCurrent}
+        />
+        <div role="tabpanel" id="script-panel" aria-labelledby={`tab-${current}`}>
+          <CodeEditor
+            key={current}
+            label={`${displayName(current)} script`}
+            value={drafts[current] ?? ''}
+            onChange={(value) => setDrafts((d) => ({ ...d, [current]: value }))}
+            onSave={() => void save()}
+          />
+        </div>
+        {isDirty && (
+          <p className="warning" role="status">
+            Unsaved changes in {dirtyNames.map(displayName).join(', ')}.
+          </p>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {notice && !error && (
+          <p className="success" role="status">
+            {notice}
+          </p>
+        )}
+        <div className="actions">
+          <button
+            type="button"
+            onClick={() => setDrafts((d) => ({ ...d, [current]: saved[current] ?? '' }))}
+            disabled={drafts[current] === saved[current]}
+          >
+            Revert {displayName(current)}
+          </button>
+          <button type="button" className="primary" onClick={() => void save()} disabled={!isDirty || saving}>
+            {saving
+              ? 'Saving…'
+              : isDirty
+                ? `Save ${dirtyNames.length} script${dirtyNames.length > 1 ? 's' : ''}`
+                : 'Saved'}
+          </button>
+        </div>
+      </section>
+      <DebugPanel key={current} pool={pool} script={current} source={drafts[current] ?? ''} />
+    </>
+  );
+}
