@@ -54,7 +54,9 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     });
     const hasher = new PasswordHasher(config.argon2);
     const pools = new PoolService(store.db);
-    const local = new LocalDirectory(store.db, hasher);
+    const local = new LocalDirectory(store.db, hasher, {
+      onError: (err) => logger.warn({ err }, 'could not write login statistics (will retry)'),
+    });
     const connections = new ConnectionService(store.db, secrets);
     const sandbox = createSandbox({ denyHosts: platformAddresses(config) });
     const scriptRunner = new ScriptRunner(sandbox, connections, logger);
@@ -121,6 +123,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       },
       async close() {
         await app.close();
+        await local.close();
         await oidc.close();
         await sandbox.close();
         mailer.close();

@@ -9,9 +9,10 @@ import {
   findUserByIdentifier,
   insertUser,
   listUserRows,
-  recordLogin,
+  recordLogins,
   uniqueViolationField,
   updateUserRow,
+  type LoginStats,
   type UserRow,
 } from '../store/queries/users.js';
 import type { PasswordHasher } from '../security/passwords.js';
@@ -88,13 +89,174 @@ function duplicateError(error: unknown): never {
   throw error;
 }
 
+/** How long login statistics wait in memory before they are written (one statement for all of them). */
+export const LOGIN_STATS_FLUSH_MS = 1_000;
+
+/** Where an authentication stands relative to the statistics, taken right after the user row is read. */
+interface LoginMark {
+  key: string;
+  /** Logins of this user recorded on this node but not stored when the row was read. */
+  unstored: number;
+  /** The user's record counter at that moment. */
+  recorded: number;
+}
+
+/**
+ * Write-behind login statistics (logins_count, last_login, last_ip). A successful login is recorded
+ * in memory and written within `flushMs`, together with every other login of that window, in one
+ * statement that adds the counts (so several nodes, and several flushes, all count). Until then, this
+ * node shows the recorded values in what it reads (`overlay`), and a login returns its own updated
+ * count: the count stored when its row was read, plus what this node had recorded but not yet stored
+ * at that moment, plus the logins recorded since (its own included) — the same numbers the former
+ * `update … returning` gave, as long as the logins of one user go through one node. A login whose row
+ * is read while the statement that stores earlier logins is completing may be off by those logins in
+ * its response; the stored figures are exact. `flush()` writes everything at once (close).
+ */
+class LoginStatsRecorder {
+  #queued = new Map<string, LoginStats>();
+  /** The batch being written (still unstored until its statement completes). */
+  #writing = new Map<string, LoginStats>();
+  /** Per user with an authentication in progress: logins recorded on this node, and how many are in progress. */
+  readonly #counters = new Map<string, { recorded: number; marks: number }>();
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly flushMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  static key(poolId: string, id: string): string {
+    return `${poolId}\u0000${id}`;
+  }
+
+  #unstored(key: string): { count: number; latest?: LoginStats } {
+    const queued = this.#queued.get(key);
+    const writing = this.#writing.get(key);
+    const latest = queued ?? writing;
+    return { count: (queued?.count ?? 0) + (writing?.count ?? 0), ...(latest ? { latest } : {}) };
+  }
+
+  /** The row as this node knows it: stored values plus the logins not yet written. */
+  overlay(row: UserRow): UserRow {
+    const { count, latest } = this.#unstored(LoginStatsRecorder.key(row.pool_id, row.id));
+    if (!latest) return row;
+    const newer = !row.last_login || latest.at >= row.last_login;
+    return {
+      ...row,
+      logins_count: row.logins_count + count,
+      ...(newer ? { last_login: latest.at, last_ip: latest.ip } : {}),
+    };
+  }
+
+  /** Call right after reading the row of a user about to authenticate; release() it in any case. */
+  mark(poolId: string, id: string): LoginMark {
+    const key = LoginStatsRecorder.key(poolId, id);
+    let counter = this.#counters.get(key);
+    if (!counter) this.#counters.set(key, (counter = { recorded: 0, marks: 0 }));
+    counter.marks++;
+    return { key, unstored: this.#unstored(key).count, recorded: counter.recorded };
+  }
+
+  release(mark: LoginMark): void {
+    const counter = this.#counters.get(mark.key);
+    if (counter && --counter.marks === 0) this.#counters.delete(mark.key);
+  }
+
+  /** Records a successful login; returns the row with this login counted (see the class comment). */
+  record(row: UserRow, mark: LoginMark, ip: string | null): UserRow {
+    const at = new Date();
+    const queued = this.#queued.get(mark.key);
+    if (queued) Object.assign(queued, { count: queued.count + 1, at, ip });
+    else this.#queued.set(mark.key, { poolId: row.pool_id, id: row.id, count: 1, at, ip });
+    const counter = this.#counters.get(mark.key);
+    const since = counter ? ++counter.recorded - mark.recorded : 1;
+    this.#schedule();
+    return { ...row, logins_count: row.logins_count + mark.unstored + since, last_login: at, last_ip: ip };
+  }
+
+  /** Writes every recorded login now (one statement at a time; resolves when they are stored). */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const run = this.#chain.then(() => this.#write());
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #write(): Promise<void> {
+    if (this.#queued.size === 0) return;
+    const batch = (this.#writing = this.#queued);
+    this.#queued = new Map();
+    const entries = [...batch];
+    try {
+      for (let i = 0; i < entries.length; i += 500) {
+        const chunk = entries.slice(i, i + 500);
+        await recordLogins(
+          this.db,
+          chunk.map(([, stats]) => stats),
+        );
+        // Stored: no longer counted on top of what the store returns.
+        for (const [key] of chunk) batch.delete(key);
+      }
+    } catch (error) {
+      // What was not stored goes back in the queue (merged with newer logins) for the next flush.
+      for (const [key, stats] of batch) {
+        const newer = this.#queued.get(key);
+        this.#queued.set(key, newer ? { ...newer, count: newer.count + stats.count } : stats);
+      }
+      this.#schedule();
+      throw error;
+    } finally {
+      this.#writing = new Map();
+    }
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch(this.onError);
+    }, this.flushMs).unref();
+  }
+}
+
+export interface LocalDirectoryOptions {
+  /** How long login statistics wait before they are written (default LOGIN_STATS_FLUSH_MS). */
+  loginStatsFlushMs?: number;
+  /** Called when writing login statistics fails in the background (they are retried). */
+  onError?: (error: unknown) => void;
+}
+
 export class LocalDirectory implements UserDirectory {
   readonly kind = 'local' as const;
+  readonly #stats: LoginStatsRecorder;
 
   constructor(
     private readonly db: Db,
     private readonly hasher: PasswordHasher,
-  ) {}
+    options: LocalDirectoryOptions = {},
+  ) {
+    this.#stats = new LoginStatsRecorder(
+      db,
+      options.loginStatsFlushMs ?? LOGIN_STATS_FLUSH_MS,
+      options.onError ?? (() => undefined),
+    );
+  }
+
+  /** Writes pending login statistics now. */
+  flushLoginStats(): Promise<void> {
+    return this.#stats.flush();
+  }
+
+  /** Writes pending login statistics; call before closing the store. */
+  async close(): Promise<void> {
+    await this.#stats.flush();
+  }
+
+  #user(row: UserRow): User {
+    return rowToUser(this.#stats.overlay(row));
+  }
 
   async authenticate(
     ctx: DirectoryContext,
@@ -106,25 +268,31 @@ export class LocalDirectory implements UserDirectory {
       await this.hasher.verifyDummy(password);
       return { ok: false, reason: 'invalid_credentials' };
     }
-    if (!(await this.hasher.verify(row.password_hash, password)))
-      return { ok: false, reason: 'invalid_credentials' };
-    // The password is checked before the blocked flag, so a blocked answer never helps guess passwords.
-    if (row.blocked) return { ok: false, reason: 'blocked', user: rowToUser(row) };
-    if (this.hasher.needsRehash(row.password_hash)) {
-      await updateUserRow(this.db, ctx.pool.id, row.id, { password_hash: await this.hasher.hash(password) });
+    const mark = this.#stats.mark(row.pool_id, row.id);
+    try {
+      if (!(await this.hasher.verify(row.password_hash, password)))
+        return { ok: false, reason: 'invalid_credentials' };
+      // The password is checked before the blocked flag, so a blocked answer never helps guess passwords.
+      if (row.blocked) return { ok: false, reason: 'blocked', user: this.#user(row) };
+      let current = row;
+      if (this.hasher.needsRehash(row.password_hash)) {
+        const password_hash = await this.hasher.hash(password);
+        current = (await updateUserRow(this.db, ctx.pool.id, row.id, { password_hash })) ?? row;
+      }
+      return { ok: true, user: rowToUser(this.#stats.record(current, mark, ctx.request?.ip ?? null)) };
+    } finally {
+      this.#stats.release(mark);
     }
-    const updated = await recordLogin(this.db, ctx.pool.id, row.id, ctx.request?.ip ?? null);
-    return { ok: true, user: rowToUser(updated ?? row) };
   }
 
   async findById(ctx: DirectoryContext, id: string): Promise<User | null> {
     const row = await findUserById(this.db, ctx.pool.id, id);
-    return row ? rowToUser(row) : null;
+    return row ? this.#user(row) : null;
   }
 
   async findByIdentifier(ctx: DirectoryContext, identifier: Identifier): Promise<User | null> {
     const row = await findUserByIdentifier(this.db, ctx.pool.id, identifier);
-    return row ? rowToUser(row) : null;
+    return row ? this.#user(row) : null;
   }
 
   async create(ctx: DirectoryContext, input: NewUser): Promise<User> {
@@ -156,7 +324,7 @@ export class LocalDirectory implements UserDirectory {
     try {
       const row = await updateUserRow(this.db, ctx.pool.id, id, profileToColumns(patch, current.profile));
       if (!row) throw notFound(`No user "${id}"`, 'user_not_found');
-      return rowToUser(row);
+      return this.#user(row);
     } catch (error) {
       duplicateError(error);
     }
@@ -172,7 +340,7 @@ export class LocalDirectory implements UserDirectory {
       limit: query.limit,
       ...(query.keyword ? { keyword: query.keyword } : {}),
     });
-    return { totalCount, list: rows.map(rowToUser) };
+    return { totalCount, list: rows.map((row) => this.#user(row)) };
   }
 
   async checkPassword(ctx: DirectoryContext, id: string, password: string): Promise<boolean> {

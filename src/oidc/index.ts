@@ -4,20 +4,20 @@
  * (used in-process by the login API), opaque access tokens verified against the store, per-pool signing
  * keys and applications (clients).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Pool, PoolService } from '../pools/index.js';
 import { AppError, notFound } from '../shared/errors.js';
-import type { Authenticate, Credentials, FindAccount, OidcAuthority, Register, TokenSet } from './types.js';
+import type { Authenticate, Credentials, FindAccount, OidcAuthority, Register } from './types.js';
 import { ApplicationStore } from './applications.js';
 import { SigningKeyStore } from './keys.js';
 import { ProviderRegistry } from './provider.js';
-import { attachInternalCall, type InternalCall } from './password-grant.js';
+import { AuthenticationFailed, issuePasswordGrant } from './password-grant.js';
 import { interactionRoutes } from './interactions.js';
 import { deleteExpiredOidcPayloads } from '../store/queries/oidc-payloads.js';
 
@@ -35,8 +35,6 @@ export interface OidcOptions {
   register: Register;
 }
 
-/** Header of an in-process password grant; its value is a random, single-use call id. */
-const INTERNAL_CALL_HEADER = 'x-gatehouse-internal-call';
 const MAX_TOKEN_LENGTH = 512;
 /** Expired sessions, codes and tokens are deleted this often (they are invisible once expired). */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -67,16 +65,11 @@ export async function createOidcAuthority(options: OidcOptions): Promise<OidcAut
     );
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
-  const pending = new Map<string, { call: InternalCall; pool: Pool }>();
-  let app: FastifyInstance | undefined;
 
   /** Hands a request under /oidc/:pool/ to the pool's provider, before Fastify reads the body. */
   async function handOff(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { pool: slug } = request.params as { pool: string };
-    const callId = request.headers[INTERNAL_CALL_HEADER];
-    const internal = typeof callId === 'string' ? pending.get(callId) : undefined;
-    // An in-process password grant already knows its pool: no lookup on the login path.
-    const pool = internal?.pool.slug === slug ? internal.pool : await pools.find(slug);
+    const pool = await pools.lookup(slug);
     if (!pool) throw notFound(`No user pool "${slug}"`, 'pool_not_found');
     const entry = await registry.get(pool);
     const raw = request.raw as IncomingMessage & { baseUrl?: string };
@@ -85,52 +78,19 @@ export async function createOidcAuthority(options: OidcOptions): Promise<OidcAut
     // oidc-provider builds its URLs from the mount path it finds in req.baseUrl (as under Express).
     raw.baseUrl = cut === -1 ? url : url.slice(0, cut);
     raw.url = cut === -1 ? '/' : url.slice(cut);
-    if (internal) attachInternalCall(raw, internal.call);
     reply.hijack();
     entry.callback(raw, reply.raw);
   }
 
-  async function tokenRequest(pool: Pool, clientId: string, form: URLSearchParams, call: InternalCall) {
-    if (!app) throw new Error('The OIDC authority is not registered on the HTTP server yet');
-    const row = await applications.findRow(pool.id, clientId);
-    if (!row) return undefined;
-    if (!row.first_party) {
-      throw new AppError(
-        400,
-        'unauthorized_client',
-        'Only first-party applications may log users in with a password',
-      );
-    }
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    form.set('client_id', clientId);
-    if (row.client_secret_sealed) {
-      const secret = applications.clientSecret(pool.id, row.client_secret_sealed);
-      const method = (row.metadata as { token_endpoint_auth_method?: string }).token_endpoint_auth_method;
-      if (method === 'client_secret_post') form.set('client_secret', secret);
-      else {
-        const basic = `${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`;
-        headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
-      }
-    }
-    const id = randomUUID();
-    headers[INTERNAL_CALL_HEADER] = id;
-    pending.set(id, { call, pool });
-    try {
-      return await app.inject({
-        method: 'POST',
-        url: `/oidc/${encodeURIComponent(pool.slug)}/token`,
-        headers,
-        payload: form.toString(),
-        ...(call.request.ip ? { remoteAddress: call.request.ip } : {}),
-      });
-    } finally {
-      pending.delete(id);
-    }
+  /** An oidc-provider error as the AppError the login API answers with. */
+  function toAppError(error: unknown): unknown {
+    if (!(error instanceof errors.OIDCProviderError)) return error;
+    const status = error.statusCode >= 500 ? 500 : error.statusCode === 401 ? 401 : 400;
+    return new AppError(status, error.error, error.error_description ?? 'The token request failed');
   }
 
   const authority: OidcAuthority = {
     async register(fastify) {
-      app = fastify;
       fastify.route({
         method: [...METHODS],
         url: '/oidc/:pool/*',
@@ -150,29 +110,34 @@ export async function createOidcAuthority(options: OidcOptions): Promise<OidcAut
 
     async passwordGrant(pool: Pool, credentials: Credentials, request, opts = {}) {
       const entry = await registry.get(pool);
-      const call: InternalCall = { credentials, request };
-      const form = new URLSearchParams({ grant_type: 'password' });
-      if (opts.scope) form.set('scope', opts.scope);
+      const { provider } = entry;
       let clientId = opts.clientId ?? entry.firstPartyClientId;
-      let response = await tokenRequest(pool, clientId, form, call);
-      if (!response && !opts.clientId) {
+      let client = await provider.Client.find(clientId);
+      if (!client && !opts.clientId) {
         // The default first-party application was deleted: make a new one.
-        clientId = (await applications.ensureFirstParty(pool)).id;
-        entry.firstPartyClientId = clientId;
-        response = await tokenRequest(pool, clientId, form, call);
+        clientId = entry.firstPartyClientId = (await applications.ensureFirstParty(pool)).id;
+        client = await provider.Client.find(clientId);
       }
-      if (!response) throw new AppError(400, 'invalid_client', `No application "${clientId}" in this pool`);
-      if (call.error) throw call.error;
-      const body = response.json() as Record<string, unknown>;
-      if (response.statusCode !== 200 || !call.user) {
-        const status = response.statusCode >= 500 ? 500 : response.statusCode === 401 ? 401 : 400;
+      if (!client) throw new AppError(400, 'invalid_client', `No application "${clientId}" in this pool`);
+      if (client.first_party !== true) {
         throw new AppError(
-          status,
-          String(body.error ?? 'server_error'),
-          String(body.error_description ?? 'The token request failed'),
+          400,
+          'unauthorized_client',
+          'Only first-party applications may log users in with a password',
         );
       }
-      return { tokens: body as unknown as TokenSet, user: call.user };
+      try {
+        const { tokens, user } = await issuePasswordGrant(provider, entry.passwordGrant, {
+          client,
+          credentials,
+          request,
+          scope: opts.scope,
+        });
+        return { tokens, user };
+      } catch (error) {
+        // The flows' errors reach the caller unchanged; client and scope rules as OAuth codes.
+        throw error instanceof AuthenticationFailed ? error.cause : toAppError(error);
+      }
     },
 
     async verifyAccessToken(pool, token) {
@@ -218,7 +183,6 @@ export async function createOidcAuthority(options: OidcOptions): Promise<OidcAut
     async close() {
       clearInterval(sweep);
       registry.clear();
-      pending.clear();
     },
   };
   return authority;

@@ -65,7 +65,7 @@ export function interactionRoutes(deps: InteractionDeps): FastifyPluginAsync {
     /** The interaction of the URL, if this browser's interaction cookie belongs to it; else a page. */
     async function load(request: FastifyRequest, reply: FastifyReply): Promise<Loaded | undefined> {
       const { pool: slug, uid } = request.params as { pool: string; uid: string };
-      const pool = await deps.pools.find(slug);
+      const pool = await deps.pools.lookup(slug);
       if (!pool) {
         await page(reply, 404, messagePage('Not found', `There is no user pool "${slug}".`));
         return undefined;

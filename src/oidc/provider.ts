@@ -17,7 +17,7 @@ import type { ApplicationStore } from './applications.js';
 import { CLAIMS_BY_SCOPE, SCOPES, userClaims } from './claims.js';
 import { loadCookieKeys } from './cookie-keys.js';
 import type { SigningKeyStore } from './keys.js';
-import { registerPasswordGrant } from './password-grant.js';
+import { registerPasswordGrant, type PasswordGrantDeps } from './password-grant.js';
 import { PAGE_HEADERS, loggedOutPage, logoutPage, messagePage } from './views.js';
 
 export const KEY_RECHECK_MS = 30_000;
@@ -47,6 +47,8 @@ export interface PoolProvider {
   checkedAt: number;
   /** The pool's default first-party application (client id). */
   firstPartyClientId: string;
+  /** What the pool's password grant runs with (shared by /token and the login API). */
+  passwordGrant: PasswordGrantDeps;
 }
 
 export function issuerFor(config: Config, pool: Pool): string {
@@ -210,11 +212,12 @@ export class ProviderRegistry {
 
     const provider = new Provider(issuer, configuration);
     provider.proxy = deps.config.trustProxy;
-    registerPasswordGrant(provider, {
+    const passwordGrant: PasswordGrantDeps = {
       pool: () => entry.pool,
       authenticate: deps.authenticate,
       issueRefreshToken: (client, scopes) => shouldIssueRefreshToken(client as ClientLike, scopes),
-    });
+    };
+    registerPasswordGrant(provider, passwordGrant);
     provider.on('server_error', (_ctx, error) =>
       deps.logger.error({ err: error, pool: pool.slug }, 'oidc server error'),
     );
@@ -227,6 +230,7 @@ export class ProviderRegistry {
       fingerprint: keySet.fingerprint,
       checkedAt: Date.now(),
       firstPartyClientId: firstParty.id,
+      passwordGrant,
     });
     return entry;
   }

@@ -79,8 +79,61 @@ function toPool(row: PoolRow): Pool {
   };
 }
 
+/**
+ * How long `lookup()` reuses a pool read from the store. Changes made through this service on this node
+ * are seen at once (the cache is dropped); changes made on another node (settings, deletion) are seen
+ * here after at most this long.
+ */
+export const POOL_CACHE_MS = 1_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 export class PoolService {
+  /** Recent `lookup()` answers by slug (pools that exist only; an unknown slug is never kept). */
+  readonly #cache = new Map<string, { pool: Promise<Pool | undefined>; until: number }>();
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * The pool with this slug, or undefined, for the hot request paths (login API, OIDC endpoints):
+   * read from the store at most once per POOL_CACHE_MS per slug, and shared (frozen) between callers.
+   * Management reads use get() / find(), which always read the store.
+   */
+  lookup(slug: string): Promise<Pool | undefined> {
+    const now = Date.now();
+    const hit = this.#cache.get(slug);
+    if (hit && hit.until > now) return hit.pool;
+    const entry = {
+      until: now + POOL_CACHE_MS,
+      pool: this.find(slug).then((pool) => {
+        if (!pool && this.#cache.get(slug) === entry) this.#cache.delete(slug);
+        return pool && deepFreeze(pool);
+      }),
+    };
+    this.#cache.set(slug, entry);
+    entry.pool.catch(() => {
+      if (this.#cache.get(slug) === entry) this.#cache.delete(slug);
+    });
+    return entry.pool;
+  }
+
+  /** Like lookup(), but 404 pool_not_found for an unknown slug. */
+  async resolve(slug: string): Promise<Pool> {
+    const pool = await this.lookup(slug);
+    if (!pool) throw notFound(`No user pool "${slug}"`, 'pool_not_found');
+    return pool;
+  }
+
+  /** Forgets cached pools (after a write through this service). */
+  #invalidate(): void {
+    this.#cache.clear();
+  }
 
   /** Creates the `default` pool on first start; a no-op afterwards. */
   async ensureDefault(): Promise<Pool> {
@@ -124,6 +177,7 @@ export class PoolService {
         metadata: JSON.stringify(input.metadata ?? {}),
         settings: JSON.stringify(normalizeSettings(input.settings ?? {})),
       });
+      this.#invalidate();
       return toPool(row);
     } catch (error) {
       if ((error as { code?: string }).code === '23505')
@@ -149,12 +203,17 @@ export class PoolService {
       ...(patch.metadata !== undefined ? { metadata: JSON.stringify(patch.metadata) } : {}),
       ...(settings ? { settings: JSON.stringify(settings) } : {}),
     });
+    this.#invalidate();
     if (!row) throw notFound(`No user pool "${slug}"`, 'pool_not_found');
     return toPool(row);
   }
 
   async delete(slug: string): Promise<void> {
     const pool = await this.get(slug);
-    await deletePoolRow(this.db, pool.id);
+    try {
+      await deletePoolRow(this.db, pool.id);
+    } finally {
+      this.#invalidate();
+    }
   }
 }

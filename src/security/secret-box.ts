@@ -61,6 +61,8 @@ function parseKey(text: string): Buffer {
  */
 export async function loadSecretBox(options: { secretKey?: string; dataDir: string }): Promise<SecretBox> {
   if (options.secretKey) return new SecretBox(parseKey(options.secretKey));
+  // An in-memory store keeps nothing, so its key need not outlive the process either.
+  if (options.dataDir === 'memory://') return new SecretBox(randomBytes(32));
   const file = path.join(options.dataDir, 'secret.key');
   try {
     return new SecretBox(parseKey(await readFile(file, 'utf8')));

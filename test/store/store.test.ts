@@ -6,6 +6,7 @@ import { openStore, migrate, type Store } from '../../src/store/index.js';
 import { PoolService } from '../../src/pools/index.js';
 import { LocalDirectory } from '../../src/directory/local.js';
 import { PasswordHasher } from '../../src/security/passwords.js';
+import { findUserById, findUserByIdentifier } from '../../src/store/queries/users.js';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.js';
 import type { Pool } from '../../src/pools/index.js';
 
@@ -94,6 +95,38 @@ for (const backend of backends) {
       const found = await dir.findByIdentifier({ pool: a }, { kind: 'email', value: 'ADA@example.com' });
       expect(found?.phone).toBe('+14155552671');
       expect(found?.email).toBe('Ada@Example.com');
+    });
+
+    it('reads a user by identifier exactly as select * does (the login lookup reads JSON)', async () => {
+      const created = await dir.create(
+        { pool: a },
+        {
+          email: 'Json@Example.com',
+          username: 'json-user',
+          phone: '+14155550123',
+          nickname: 'Jay',
+          address: 'Somewhere 1',
+          customData: { plan: 'pro', tags: ['a', 'b'], nested: { n: 1.5, ok: true } },
+        },
+      );
+      await store.db
+        .updateTable('users')
+        .set({ last_login: new Date('2024-02-29T23:59:59.123Z'), last_ip: '192.0.2.7', logins_count: 41 })
+        .where('id', '=', created.id)
+        .execute();
+      const expected = await findUserById(store.db, a.id, created.id);
+      for (const identifier of [
+        { kind: 'email', value: 'JSON@example.com' },
+        { kind: 'username', value: 'json-user' },
+        { kind: 'phone', value: '+14155550123' },
+      ] as const) {
+        expect(await findUserByIdentifier(store.db, a.id, identifier)).toEqual(expected);
+        expect(await findUserByIdentifier(store.db, b.id, identifier)).toBeUndefined();
+      }
+      expect(expected?.last_login).toEqual(new Date('2024-02-29T23:59:59.123Z'));
+      expect(await findUserByIdentifier(store.db, a.id, { kind: 'username', value: 'JSON-user' })).toBe(
+        undefined,
+      );
     });
 
     it('scopes every lookup by pool', async () => {

@@ -58,7 +58,7 @@ export const authRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
   const tags = ['authentication'];
 
   const poolOf = (request: FastifyRequest): Promise<Pool> =>
-    services.pools.get((request.params as { pool: string }).pool);
+    services.pools.resolve((request.params as { pool: string }).pool);
 
   /** The user behind the request's bearer access token. */
   async function currentUser(request: FastifyRequest, pool: Pool): Promise<User> {
