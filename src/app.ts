@@ -81,7 +81,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       mailer,
       metrics,
       logger,
-      baseUrl: config.baseUrl,
+      baseUrl: () => config.baseUrl,
     });
     const oidc = await createOidcAuthority({
       config,
@@ -92,6 +92,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       authenticate: auth.authenticate,
       findAccount: auth.findAccount,
       register: (pool, input, request) => auth.register(pool, input, request),
+      resetPassword: (pool, token, password, request) => auth.resetPassword(pool, token, password, request),
     });
     const apiKeys = new ApiKeyService(store.db);
     const services: Services = {

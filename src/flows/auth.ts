@@ -56,7 +56,8 @@ export interface AuthFlowsOptions {
   mailer: Mailer;
   metrics: Metrics;
   logger: Logger;
-  baseUrl: string;
+  /** Read at each use: the public URL may only be known once the server listens. */
+  baseUrl: () => string;
 }
 
 export class AuthFlows {
@@ -192,7 +193,7 @@ export class AuthFlows {
         expires_at: new Date(Date.now() + RESET_TOKEN_TTL_MS),
       })
       .execute();
-    const link = `${this.o.baseUrl}/oidc/${pool.slug}/password/reset?token=${token}`;
+    const link = `${this.o.baseUrl()}/oidc/${pool.slug}/password/reset?token=${token}`;
     await this.o.mailer.send({
       poolId: pool.id,
       to: user.email,

@@ -13,7 +13,15 @@ import type { Db } from '../store/index.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Pool, PoolService } from '../pools/index.js';
 import { AppError, notFound } from '../shared/errors.js';
-import type { Authenticate, Credentials, FindAccount, OidcAuthority, Register } from './types.js';
+import type {
+  Authenticate,
+  Credentials,
+  FindAccount,
+  OidcAuthority,
+  Register,
+  ResetPassword,
+} from './types.js';
+import { passwordResetRoutes } from './password-reset-page.js';
 import { ApplicationStore } from './applications.js';
 import { SigningKeyStore } from './keys.js';
 import { ProviderRegistry } from './provider.js';
@@ -33,6 +41,7 @@ export interface OidcOptions {
   findAccount: FindAccount;
   /** Self-service registration (the hosted registration page). */
   register: Register;
+  resetPassword: ResetPassword;
 }
 
 const MAX_TOKEN_LENGTH = 512;
@@ -106,6 +115,7 @@ export async function createOidcAuthority(options: OidcOptions): Promise<OidcAut
           register: options.register,
         }),
       );
+      await fastify.register(passwordResetRoutes({ pools, resetPassword: options.resetPassword }));
     },
 
     async passwordGrant(pool: Pool, credentials: Credentials, request, opts = {}) {

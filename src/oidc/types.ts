@@ -38,6 +38,14 @@ export type Register = (
   request: RequestInfo,
 ) => Promise<User>;
 
+/** Sets a new password with a reset token (the flows' rules). Used by the hosted reset page. */
+export type ResetPassword = (
+  pool: Pool,
+  token: string,
+  newPassword: string,
+  request: RequestInfo,
+) => Promise<void>;
+
 export interface TokenSet {
   access_token: string;
   id_token: string;

@@ -191,3 +191,25 @@ export function loggedOutPage(clientName: string | undefined, poolName: string):
     poolName,
   );
 }
+
+export interface ResetPasswordView {
+  poolName: string;
+  action: string;
+  token: string;
+  error?: string;
+}
+
+export function resetPasswordPage(v: ResetPasswordView): string {
+  return layout(
+    'Choose a new password',
+    `<h1>Choose a new password</h1>
+${errorBox(v.error)}
+<form method="post" action="${esc(v.action)}" novalidate>
+<input type="hidden" name="token" value="${esc(v.token)}">
+<label for="password">New password</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required autofocus${described(v.error)}>
+<button type="submit">Set password</button>
+</form>`,
+    v.poolName,
+  );
+}
