@@ -8,6 +8,9 @@ import { PoolSwitcher } from './PoolSwitcher';
 import { UsersPage } from '../pages/users/UsersPage';
 import { CustomDbPage } from '../pages/custom-db/CustomDbPage';
 import { NotYetPage } from '../pages/NotYetPage';
+import { LogsPage } from '../pages/logs/LogsPage';
+import { ApplicationsPage } from '../pages/applications/ApplicationsPage';
+import { ApiKeysPage } from '../pages/api-keys/ApiKeysPage';
 
 function Page({ pool, section }: { pool: string; section: SectionId }) {
   switch (section) {
@@ -15,6 +18,12 @@ function Page({ pool, section }: { pool: string; section: SectionId }) {
       return <UsersPage pool={pool} />;
     case 'custom-db':
       return <CustomDbPage pool={pool} />;
+    case 'logs':
+      return <LogsPage pool={pool} />;
+    case 'applications':
+      return <ApplicationsPage pool={pool} />;
+    case 'api-keys':
+      return <ApiKeysPage pool={pool} />;
     default:
       return <NotYetPage title={SECTIONS.find((s) => s.id === section)?.label ?? section} />;
   }

@@ -103,6 +103,77 @@ export interface DebugResult {
   durationMs: number;
 }
 
+export interface ScriptVersion {
+  name: string;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  source?: string;
+}
+
+export interface LogEntry {
+  id: string;
+  script: string;
+  outcome: string;
+  debug: boolean;
+  durationMs: number;
+  message: string | null;
+  console: string | null;
+  createdAt: string;
+}
+
+export interface LogFilters {
+  script?: string;
+  outcome?: string;
+  debug?: 'true' | 'false';
+  since?: string;
+  until?: string;
+}
+
+export interface MigrationProgress {
+  enabled: boolean;
+  mode: string;
+  localUsers: number;
+  migratedUsers: number;
+  migratedWithPassword: number;
+  legacyUsers: number | null;
+  remaining: number | null;
+  perDay: { day: string; count: number }[];
+}
+
+export interface Application {
+  id: string;
+  clientId: string;
+  name: string;
+  firstParty: boolean;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  token_endpoint_auth_method: string;
+  id_token_signed_response_alg: string;
+  hasSecret: boolean;
+  createdAt: string;
+  updatedAt: string;
+  client_secret?: string;
+}
+
+export interface NewApplication {
+  name: string;
+  redirect_uris: string[];
+  token_endpoint_auth_method: 'none' | 'client_secret_basic';
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  poolId: string | null;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  key?: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -205,6 +276,38 @@ export const api = {
         args,
         ...(source !== undefined ? { source } : {}),
       }),
+    versions: (slug: string, name: string) =>
+      request<List<ScriptVersion>>(
+        'GET',
+        `${pool(slug)}/custom-db/scripts/${encodeURIComponent(name)}/versions`,
+      ),
+    version: (slug: string, name: string, version: number) =>
+      request<ScriptVersion>(
+        'GET',
+        `${pool(slug)}/custom-db/scripts/${encodeURIComponent(name)}/versions/${version}`,
+      ),
+    restore: (slug: string, name: string, version: number) =>
+      request<Script>(
+        'POST',
+        `${pool(slug)}/custom-db/scripts/${encodeURIComponent(name)}/versions/${version}/restore`,
+      ),
+    logs: (slug: string, page: number, limit: number, filters: LogFilters) =>
+      request<List<LogEntry>>('GET', `${pool(slug)}/custom-db/logs${query({ page, limit, ...filters })}`),
+    migration: (slug: string) => request<MigrationProgress>('GET', `${pool(slug)}/custom-db/migration`),
+  },
+  applications: {
+    list: (slug: string) =>
+      request<List<Application>>('GET', `${pool(slug)}/applications${query({ limit: 100 })}`),
+    create: (slug: string, app: NewApplication) =>
+      request<Application>('POST', `${pool(slug)}/applications`, app),
+    remove: (slug: string, id: string) =>
+      request<null>('DELETE', `${pool(slug)}/applications/${encodeURIComponent(id)}`),
+  },
+  apiKeys: {
+    list: (slug: string) => request<List<ApiKey>>('GET', `${pool(slug)}/api-keys${query({ limit: 100 })}`),
+    create: (slug: string, name: string) => request<ApiKey>('POST', `${pool(slug)}/api-keys`, { name }),
+    remove: (slug: string, id: string) =>
+      request<null>('DELETE', `${pool(slug)}/api-keys/${encodeURIComponent(id)}`),
   },
 };
 

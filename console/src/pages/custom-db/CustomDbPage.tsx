@@ -4,6 +4,7 @@ import { useRequest } from '../../lib/useRequest';
 import { ErrorMessage, Loading } from '../../components/Status';
 import { ConnectionSettings } from './ConnectionSettings';
 import { ScriptsPanel } from './ScriptsPanel';
+import { MigrationProgress } from './MigrationProgress';
 
 export function CustomDbPage({ pool }: { pool: string }) {
   const config = useRequest(`config|${pool}`, () => api.customDb.get(pool));
@@ -41,6 +42,7 @@ export function CustomDbPage({ pool }: { pool: string }) {
       {config.data && (
         <ConnectionSettings config={config.data} pending={saving} error={saveError} onSave={saveConfig} />
       )}
+      {config.data?.mode === 'LAZY_MIGRATION' && <MigrationProgress pool={pool} />}
       {config.data && scripts.data && templates.data && (
         <ScriptsPanel
           pool={pool}

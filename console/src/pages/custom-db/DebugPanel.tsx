@@ -8,9 +8,20 @@ import { displayName } from './modes';
  * Runs the open script in the sandbox with the connection's real settings. The editor's text is sent as
  * a draft, so unsaved changes can be tried before saving.
  */
-export function DebugPanel({ pool, script, source }: { pool: string; script: string; source: string }) {
+export function DebugPanel({
+  pool,
+  script,
+  source,
+  template,
+}: {
+  pool: string;
+  script: string;
+  source: string;
+  /** The template last picked: its sample user prefills the form. */
+  template?: string | undefined;
+}) {
   const fields = argFields(script);
-  const [values, setValues] = useState<ArgValue[]>(() => initialValues(fields));
+  const [values, setValues] = useState<ArgValue[]>(() => initialValues(fields, script, template));
   const [formError, setFormError] = useState<string>();
   const [result, setResult] = useState<DebugResult>();
   const run = useAction(api.customDb.debug);
@@ -34,6 +45,12 @@ export function DebugPanel({ pool, script, source }: { pool: string; script: str
   return (
     <section className="card debug" aria-labelledby="debug-title">
       <h2 id="debug-title">Debug {displayName(script)}</h2>
+      {template && (script === 'login' || script === 'getUser') && (
+        <p className="muted">
+          Prefilled with the first seed user of the {template} template’s sample schema; change it to any user
+          of your database.
+        </p>
+      )}
       <form onSubmit={submit}>
         <div className="form-grid">
           {fields.map((field, i) => {

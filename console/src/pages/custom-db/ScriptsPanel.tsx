@@ -5,6 +5,7 @@ import { CodeEditor } from './CodeEditor';
 import { DebugPanel } from './DebugPanel';
 import { ScriptTabs } from './ScriptTabs';
 import { TemplatePicker } from './TemplatePicker';
+import { VersionHistory } from './VersionHistory';
 import { displayName, scriptsForMode } from './modes';
 
 const LEAVE_WARNING = 'Some scripts have unsaved changes. Leave anyway?';
@@ -38,6 +39,8 @@ export function ScriptsPanel({
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [revision, setRevision] = useState(0);
+  const [template, setTemplate] = useState<string>();
 
   const dirtyNames = names.filter((name) => drafts[name] !== saved[name]);
   const isDirty = dirtyNames.length > 0;
@@ -70,8 +73,10 @@ export function ScriptsPanel({
         done.push(`${displayName(name)} (version ${script.version})`);
       }
       setNotice(`Saved ${done.join(', ')}.`);
+      setRevision((r) => r + 1);
       onSaved();
     } catch (err) {
+      if (done.length) setRevision((r) => r + 1);
       setError(`${done.length ? `Saved ${done.join(', ')}; then: ` : ''}${errorMessage(err)}`);
     } finally {
       setSaving(false);
@@ -79,6 +84,7 @@ export function ScriptsPanel({
   }
 
   function applyTemplate(template: Template) {
+    setTemplate(template.name);
     const filled = names.filter((name) => template.scripts[name] !== undefined);
     setDrafts((d) => ({
       ...d,
@@ -145,7 +151,29 @@ export function ScriptsPanel({
           </button>
         </div>
       </section>
-      <DebugPanel key={current} pool={pool} script={current} source={drafts[current] ?? ''} />
+      <DebugPanel
+        key={`${current}|${template ?? ''}`}
+        pool={pool}
+        script={current}
+        source={drafts[current] ?? ''}
+        template={template}
+      />
+      <VersionHistory
+        key={current}
+        pool={pool}
+        script={current}
+        draft={drafts[current] ?? ''}
+        dirty={drafts[current] !== saved[current]}
+        revision={revision}
+        onRestored={(script) => {
+          setSaved((s) => ({ ...s, [script.name]: script.source }));
+          setDrafts((d) => ({ ...d, [script.name]: script.source }));
+          setRevision((r) => r + 1);
+          setError(undefined);
+          setNotice(`Restored ${displayName(script.name)} as version ${script.version}.`);
+          onSaved();
+        }}
+      />
     </>
   );
 }

@@ -46,11 +46,30 @@ export interface ArgValue {
   value: string;
 }
 
-export function initialValues(fields: ArgField[]): ArgValue[] {
-  return fields.map((f) =>
+/**
+ * The first seed user of the sample schemas every template is written for (docs/custom-db/templates.md):
+ * the Debug panel starts with it once a template was picked.
+ */
+export const SAMPLE_USER = { email: 'ada.lovelace@example.com', password: 'ada-analytical-1843', id: '1' };
+
+/** Sample values per script once a template fills the editor; by argument index. */
+const TEMPLATE_SAMPLES: Record<string, (string | undefined)[]> = {
+  login: [SAMPLE_USER.email, SAMPLE_USER.password],
+  getUser: [SAMPLE_USER.email],
+  searchUser: ['ada'],
+  updateUser: [SAMPLE_USER.id],
+  validatePassword: [SAMPLE_USER.id, SAMPLE_USER.password],
+};
+
+export function initialValues(fields: ArgField[], script?: string, template?: string): ArgValue[] {
+  const samples = template && script ? (TEMPLATE_SAMPLES[script] ?? []) : [];
+  return fields.map((f, i) =>
     f.kind === 'query'
-      ? { key: 'email', value: '' }
-      : { key: '', value: f.kind === 'json' ? JSON.stringify(f.sample, null, 2) : String(f.sample) },
+      ? { key: 'email', value: samples[i] ?? '' }
+      : {
+          key: '',
+          value: samples[i] ?? (f.kind === 'json' ? JSON.stringify(f.sample, null, 2) : String(f.sample)),
+        },
   );
 }
 

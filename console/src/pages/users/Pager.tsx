@@ -3,7 +3,10 @@ export function Pager({
   limit,
   total,
   onPage,
+  noun = ['user', 'users'],
 }: {
+  /** Singular and plural of what is counted. */
+  noun?: [string, string];
   page: number;
   limit: number;
   total: number;
@@ -15,7 +18,7 @@ export function Pager({
   return (
     <nav className="pager" aria-label="Pages">
       <span aria-live="polite">
-        {first}–{last} of {total} {total === 1 ? 'user' : 'users'}
+        {first}–{last} of {total} {total === 1 ? noun[0] : noun[1]}
       </span>
       <button type="button" onClick={() => onPage(page - 1)} disabled={page <= 1}>
         Previous

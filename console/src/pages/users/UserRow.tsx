@@ -1,4 +1,5 @@
 import type { User } from '../../lib/api';
+import { formatDate, formatDateTime } from '../../lib/format';
 
 export function UserRow({
   user,
@@ -20,11 +21,24 @@ export function UserRow({
       <td>{user.username ?? '—'}</td>
       <td>{user.phone ?? '—'}</td>
       <td>{user.nickname ?? user.name ?? '—'}</td>
-      <td>
+      <td className="wrap status-cell">
         {user.blocked ? <span className="badge danger">Blocked</span> : <span className="badge">Active</span>}
-        {user.migratedAt && <span className="badge info">Migrated</span>}
+        {user.migratedAt && (
+          <span className="badge info" title={`Migrated ${formatDateTime(user.migratedAt)}`}>
+            Migrated
+          </span>
+        )}
+        {user.externalId && <span className="muted small block">legacy id {user.externalId}</span>}
       </td>
-      <td>{user.createdAt ? new Date(user.createdAt).toLocaleString() : '—'}</td>
+      <td>
+        {user.createdAt ? (
+          <time dateTime={user.createdAt} title={formatDateTime(user.createdAt)}>
+            {formatDate(user.createdAt)}
+          </time>
+        ) : (
+          '—'
+        )}
+      </td>
       <td className="row-actions">
         <button type="button" onClick={onEdit} disabled={busy} aria-label={`Edit ${label}`}>
           Edit
