@@ -20,22 +20,5 @@ export function scriptsForMode(mode: Mode, all: string[]): string[] {
   return mode === 'LAZY_MIGRATION' ? all.filter((name) => name === 'login' || name === 'getUser') : all;
 }
 
-const DISPLAY_NAMES: Record<string, string> = {
-  login: 'Login',
-  getUser: 'Find User',
-  searchUser: 'Search User',
-  createUser: 'Create User',
-  updateUser: 'Update User',
-  deleteUser: 'Delete Account',
-  listUsers: 'List Users',
-  validatePassword: 'Validate Password',
-  create: 'Create User',
-  verify: 'Verify',
-  changePassword: 'Change Password',
-  remove: 'Delete Account',
-  changeEmail: 'Change Email',
-};
-
-export function displayName(script: string): string {
-  return DISPLAY_NAMES[script] ?? script;
-}
+// One list of script names for the server and the console.
+export { displayName } from '../../../../src/connections/scripts';
