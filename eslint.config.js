@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
@@ -41,5 +42,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    // The console's components and hooks (lib/ holds hooks in .ts files too): the Rules of Hooks,
+    // exhaustive effect dependencies, and the React Compiler's checks (refs read in render, setState in
+    // an effect body, …) that the plugin's flat `recommended` config turns on.
+    files: ['console/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
 );

@@ -3,7 +3,8 @@
  * (an in-memory Gatehouse with its embedded legacy PostgreSQL and a LAZY_MIGRATION connection), seeds a
  * little data through the public APIs (a few legacy users log in, spread over the last days; an
  * application; an API key; a failed login), then signs in to the console in Debian's Chromium
- * (playwright-core) and captures the main pages.
+ * (playwright-core) and captures the main pages, the Settings page, and the console on a phone-sized
+ * screen (375 px wide) with its menu open.
  */
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -134,6 +135,18 @@ try {
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('cell', { name: 'CI deploys', exact: true }).waitFor();
   await shoot(page, 'api-keys');
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Minimum length').waitFor();
+  await shoot(page, 'settings');
+
+  // A phone: the navigation collapses behind the Menu button.
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('cell', { name: SEED_USERS[0].email, exact: true }).waitFor();
+  await page.setViewportSize({ width: 375, height: 760 });
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.screenshot({ path: `${OUT}narrow.png` });
+  console.log('  docs/screenshots/narrow.png');
 
   if (errors.length) throw new Error(`The browser console had errors:\n${errors.join('\n')}`);
 } finally {

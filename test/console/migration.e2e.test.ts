@@ -138,7 +138,7 @@ describe.runIf(available)('console: lazy migration from PostgreSQL, end to end',
     await page.getByRole('button', { name: 'New application' }).click();
     await page.getByLabel('Name').fill('Legacy portal');
     await page.getByRole('radio', { name: /Public/ }).check();
-    await page.getByLabel('Redirect URIs').fill(CALLBACK);
+    await page.getByLabel('Redirect URIs', { exact: true }).fill(CALLBACK);
     await page.getByRole('button', { name: 'Create application' }).click();
     clientId = (await page.getByTestId('created-client-id').innerText()).trim();
     expect(clientId).toBeTruthy();

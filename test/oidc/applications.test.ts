@@ -136,6 +136,58 @@ describe('applications', () => {
     }
   });
 
+  it('refuses an invalid update with 400 and leaves the application as it was', async () => {
+    const { body: app } = await gh.api(apps(), { method: 'POST', body: { ...web, name: 'Stable' } });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ redirect_uris: [] }, 'invalid_client_metadata'],
+      [{ grant_types: ['password', 'refresh_token'] }, 'invalid_client_metadata'],
+      [{ name: '' }, 'validation_failed'],
+      [{ redirect_uris: ['not a uri'] }, 'validation_failed'],
+      [{ token_endpoint_auth_method: 'private_key_jwt' }, 'validation_failed'],
+      [{ client_secret: 'mine' }, 'validation_failed'],
+    ];
+    for (const [body, code] of cases) {
+      const res = await gh.api(`${apps()}/${app.id}`, { method: 'PATCH', body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code, JSON.stringify(body)).toBe(code);
+    }
+    const unchanged = await gh.api(`${apps()}/${app.id}`);
+    expect(unchanged.body).toMatchObject({
+      name: 'Stable',
+      redirect_uris: web.redirect_uris,
+      hasSecret: true,
+    });
+    expect(unchanged.body.updatedAt).toBe(app.updatedAt);
+
+    const missing = await gh.api(`${apps()}/no-such-client`, { method: 'PATCH', body: { name: 'x' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('application_not_found');
+  });
+
+  it('drops the secret of a confidential client made public, and keeps the fields not given', async () => {
+    const { body: app } = await gh.api(apps(), { method: 'POST', body: { ...web, name: 'Going public' } });
+    expect(app.hasSecret).toBe(true);
+    const patched = await gh.api(`${apps()}/${app.id}`, {
+      method: 'PATCH',
+      body: { token_endpoint_auth_method: 'none' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      name: 'Going public',
+      redirect_uris: web.redirect_uris,
+      post_logout_redirect_uris: web.post_logout_redirect_uris,
+      token_endpoint_auth_method: 'none',
+      hasSecret: false,
+    });
+    expect(patched.body).not.toHaveProperty('client_secret');
+    const row = await gh.services.store.db
+      .selectFrom('applications')
+      .select('client_secret_sealed')
+      .where('id', '=', app.id)
+      .executeTakeFirstOrThrow();
+    expect(row.client_secret_sealed).toBeNull();
+  });
+
   it("hides a pool's applications and keys from another pool's API key (404)", async () => {
     expect((await gh.api('/api/v1/pools', { method: 'POST', body: { slug: 'tenant-a' } })).status).toBe(201);
     expect((await gh.api('/api/v1/pools', { method: 'POST', body: { slug: 'tenant-b' } })).status).toBe(201);

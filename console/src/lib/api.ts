@@ -20,10 +20,45 @@ export interface CurrentSession {
   expiresAt: string | null;
 }
 
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+}
+
+/** A pool's settings, as PoolSettingsSchema (src/pools) defines them; the server fills defaults in. */
+export interface PoolSettings {
+  passwordPolicy: PasswordPolicy;
+  maskScriptErrors: boolean;
+  accessTokenTtlSeconds: number;
+  idTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  registrationEnabled: boolean;
+}
+
 export interface Pool {
   id: string;
   slug: string;
   name: string;
+  metadata: Record<string, unknown>;
+  settings: PoolSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** PATCH /pools/{pool}: the name and metadata are replaced, the settings given are merged in. */
+export interface PoolUpdate {
+  name?: string;
+  metadata?: Record<string, unknown>;
+  settings?: Partial<Omit<PoolSettings, 'passwordPolicy'>> & { passwordPolicy?: Partial<PasswordPolicy> };
+}
+
+export interface NewPool {
+  slug: string;
+  name?: string;
 }
 
 export interface User {
@@ -158,11 +193,17 @@ export interface Application {
   client_secret?: string;
 }
 
+export type AuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
 export interface NewApplication {
   name: string;
   redirect_uris: string[];
-  token_endpoint_auth_method: 'none' | 'client_secret_basic';
+  post_logout_redirect_uris: string[];
+  token_endpoint_auth_method: AuthMethod;
 }
+
+/** PATCH …/applications/{id}: only the fields given change. */
+export type ApplicationUpdate = Partial<NewApplication>;
 
 export interface ApiKey {
   id: string;
@@ -249,6 +290,10 @@ export const api = {
   },
   pools: {
     list: () => request<List<Pool>>('GET', `/pools${query({ limit: 100 })}`),
+    get: (slug: string) => request<Pool>('GET', pool(slug)),
+    create: (input: NewPool) => request<Pool>('POST', '/pools', input),
+    update: (slug: string, changes: PoolUpdate) => request<Pool>('PATCH', pool(slug), changes),
+    remove: (slug: string) => request<null>('DELETE', pool(slug)),
   },
   users: {
     list: (slug: string, page: number, limit: number, q: string) =>
@@ -300,6 +345,8 @@ export const api = {
       request<List<Application>>('GET', `${pool(slug)}/applications${query({ limit: 100 })}`),
     create: (slug: string, app: NewApplication) =>
       request<Application>('POST', `${pool(slug)}/applications`, app),
+    update: (slug: string, id: string, changes: ApplicationUpdate) =>
+      request<Application>('PATCH', `${pool(slug)}/applications/${encodeURIComponent(id)}`, changes),
     remove: (slug: string, id: string) =>
       request<null>('DELETE', `${pool(slug)}/applications/${encodeURIComponent(id)}`),
   },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { errorMessage } from './api';
 
 export interface RequestState<T> {
@@ -8,38 +8,40 @@ export interface RequestState<T> {
   reload: () => void;
 }
 
-/** Runs a read request whenever `key` changes; answers from an older key are dropped. */
+/**
+ * Runs a read request whenever `key` changes (or on reload); answers from an older request are dropped.
+ * The last data stays while a new request runs, so tables do not flash empty on reload.
+ */
 export function useRequest<T>(key: string, load: () => Promise<T>): RequestState<T> {
   const [data, setData] = useState<T>();
-  const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(true);
   const [generation, setGeneration] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
+  // Which request last settled, and its error. Loading is derived from it rather than set at the start
+  // of the effect: a request is loading until its own answer is in.
+  const [settled, setSettled] = useState<{ request: string; error?: string }>();
+  const request = `${generation}|${key}`;
+  // `load` is usually an inline closure, new on each render: only `key` says when to load again.
+  const runLoad = useEffectEvent(load);
 
   useEffect(() => {
     let current = true;
-    setLoading(true);
-    setError(undefined);
-    loadRef.current().then(
+    runLoad().then(
       (value) => {
         if (!current) return;
         setData(value);
-        setLoading(false);
+        setSettled({ request });
       },
       (err: unknown) => {
-        if (!current) return;
-        setError(errorMessage(err));
-        setLoading(false);
+        if (current) setSettled({ request, error: errorMessage(err) });
       },
     );
     return () => {
       current = false;
     };
-  }, [key, generation]);
+  }, [request]);
 
+  const loading = settled?.request !== request;
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, error, loading, reload };
+  return { data, error: loading ? undefined : settled?.error, loading, reload };
 }
 
 /** A write action: its pending flag and last error, for buttons and forms. */

@@ -1,27 +1,52 @@
 import { useState } from 'react';
-import { api, type Application, type NewApplication } from '../../lib/api';
+import { api, type Application, type ApplicationUpdate, type NewApplication } from '../../lib/api';
 import { useAction, useRequest } from '../../lib/useRequest';
 import { ErrorMessage, Loading } from '../../components/Status';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
-import { ApplicationForm } from './ApplicationForm';
+import { ApplicationForm, applicationChanges } from './ApplicationForm';
 import { formatDate, formatDateTime } from '../../lib/format';
 
 /** The pool's OpenID Connect clients. */
 export function ApplicationsPage({ pool }: { pool: string }) {
   const apps = useRequest(`applications|${pool}`, () => api.applications.list(pool));
-  const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<Application>();
+  /** The form shown: a new application, or the one being edited. */
+  const [editing, setEditing] = useState<Application | 'new'>();
+  /** An answer with a client secret (created, or made confidential): shown once. */
+  const [secret, setSecret] = useState<{ title: string; app: Application }>();
+  const [notice, setNotice] = useState<string>();
   const create = useAction((app: NewApplication) => api.applications.create(pool, app));
+  const update = useAction((id: string, changes: ApplicationUpdate) =>
+    api.applications.update(pool, id, changes),
+  );
   const remove = useAction((id: string) => api.applications.remove(pool, id));
   const [busyId, setBusyId] = useState<string>();
+  const save = editing === 'new' ? create : update;
+
+  function open(form: Application | 'new') {
+    create.clear();
+    update.clear();
+    setNotice(undefined);
+    setEditing(form);
+  }
 
   async function submit(app: NewApplication) {
-    const result = await create.run(app);
-    if (result) {
-      setCreating(false);
-      setCreated(result);
-      apps.reload();
+    if (editing === undefined) return;
+    const result =
+      editing === 'new'
+        ? await create.run(app)
+        : await update.run(editing.id, applicationChanges(editing, app));
+    if (!result) return;
+    setEditing(undefined);
+    if (result.client_secret || editing === 'new') {
+      const title =
+        editing === 'new'
+          ? `Application “${result.name}” created`
+          : `Application “${result.name}” saved, with a new client secret`;
+      setSecret({ title, app: result });
+    } else {
+      setNotice(`Saved “${result.name}”.`);
     }
+    apps.reload();
   }
 
   async function del(app: Application) {
@@ -30,7 +55,9 @@ export function ApplicationsPage({ pool }: { pool: string }) {
     setBusyId(app.id);
     const done = await remove.run(app.id);
     setBusyId(undefined);
-    if (done !== undefined) apps.reload();
+    if (done === undefined) return;
+    if (editing !== 'new' && editing?.id === app.id) setEditing(undefined);
+    apps.reload();
   }
 
   const list = apps.data?.list ?? [];
@@ -38,15 +65,8 @@ export function ApplicationsPage({ pool }: { pool: string }) {
     <section aria-labelledby="page-title">
       <div className="page-head">
         <h1 id="page-title">Applications</h1>
-        {!creating && (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              create.clear();
-              setCreating(true);
-            }}
-          >
+        {editing !== 'new' && (
+          <button type="button" className="primary" onClick={() => open('new')}>
             New application
           </button>
         )}
@@ -54,26 +74,34 @@ export function ApplicationsPage({ pool }: { pool: string }) {
       <p className="muted">
         OpenID Connect clients of this pool. Their issuer is <code>/oidc/{pool}</code>.
       </p>
-      {creating && (
+      {editing && (
         <ApplicationForm
-          pending={create.pending}
-          error={create.error}
+          // A fresh form for each application edited.
+          key={editing === 'new' ? 'new' : editing.id}
+          application={editing === 'new' ? undefined : editing}
+          pending={save.pending}
+          error={save.error}
           onSubmit={(app) => void submit(app)}
-          onCancel={() => setCreating(false)}
+          onCancel={() => setEditing(undefined)}
         />
       )}
-      {created && (
+      {secret && (
         <OneTimeSecret
-          title={`Application “${created.name}” created`}
+          title={secret.title}
           label="Client secret"
-          value={created.client_secret ?? ''}
-          onDismiss={() => setCreated(undefined)}
+          value={secret.app.client_secret ?? ''}
+          onDismiss={() => setSecret(undefined)}
         >
           <p>
-            Client id: <code data-testid="created-client-id">{created.clientId}</code>
+            Client id: <code data-testid="created-client-id">{secret.app.clientId}</code>
           </p>
-          {!created.client_secret && <p className="muted">A public client has no secret.</p>}
+          {!secret.app.client_secret && <p className="muted">A public client has no secret.</p>}
         </OneTimeSecret>
+      )}
+      {notice && (
+        <p className="success" role="status">
+          {notice}
+        </p>
       )}
       <ErrorMessage error={apps.error} onRetry={apps.reload} />
       <ErrorMessage error={remove.error} />
@@ -105,7 +133,7 @@ export function ApplicationsPage({ pool }: { pool: string }) {
                     <code>{app.clientId}</code>
                   </td>
                   <td>{app.token_endpoint_auth_method === 'none' ? 'Public' : 'Confidential'}</td>
-                  <td className="wrap">
+                  <td className="wrap uris">
                     {app.redirect_uris.length ? (
                       app.redirect_uris.map((uri) => (
                         <code key={uri} className="block">
@@ -122,6 +150,9 @@ export function ApplicationsPage({ pool }: { pool: string }) {
                     </time>
                   </td>
                   <td className="row-actions">
+                    <button type="button" onClick={() => open(app)} aria-label={`Edit ${app.name}`}>
+                      Edit
+                    </button>
                     <button
                       type="button"
                       className="danger"

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
 import { EditorState } from '@codemirror/state';
@@ -22,14 +22,19 @@ export function CodeEditor({
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const callbacks = useRef({ onChange, onSave });
-  callbacks.current = { onChange, onSave };
+  // CodeMirror calls these from its own listeners: effect events always see the latest props without
+  // making the editor be recreated when a parent passes new closures.
+  const changed = useEffectEvent((doc: string) => onChange(doc));
+  const saveRequested = useEffectEvent(() => onSave?.());
+  // The text the editor starts with. Later changes of `value` are applied by the effect below, so they
+  // must not recreate the editor (that would lose the cursor and the undo history).
+  const initialDoc = useEffectEvent(() => value);
 
   useEffect(() => {
     const editor = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: value,
+        doc: initialDoc(),
         extensions: [
           basicSetup,
           javascript(),
@@ -39,14 +44,14 @@ export function CodeEditor({
               key: 'Mod-s',
               preventDefault: true,
               run: () => {
-                callbacks.current.onSave?.();
+                saveRequested();
                 return true;
               },
             },
           ]),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) callbacks.current.onChange(update.state.doc.toString());
+            if (update.docChanged) changed(update.state.doc.toString());
           }),
         ],
       }),
@@ -56,7 +61,6 @@ export function CodeEditor({
       editor.destroy();
       view.current = null;
     };
-    // Created once per script (label); value changes from outside are applied by the effect below.
   }, [label]);
 
   useEffect(() => {

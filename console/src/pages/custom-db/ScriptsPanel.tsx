@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, errorMessage, type Mode, type Script, type Template } from '../../lib/api';
-import { setLeaveGuard } from '../../lib/router';
+import { useLeaveGuard } from '../../lib/useLeaveGuard';
 import { CodeEditor } from './CodeEditor';
 import { DebugPanel } from './DebugPanel';
 import { ScriptTabs } from './ScriptTabs';
@@ -35,7 +35,9 @@ export function ScriptsPanel({
     Object.fromEntries(scripts.map((s) => [s.name, s.source])),
   );
   const [drafts, setDrafts] = useState<Record<string, string>>(saved);
-  const [current, setCurrent] = useState(names[0] ?? 'login');
+  const [picked, setPicked] = useState(names[0] ?? 'login');
+  // The open tab: the one picked, unless the mode no longer has that script (then the first one).
+  const current = names.includes(picked) ? picked : (names[0] ?? picked);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -45,20 +47,7 @@ export function ScriptsPanel({
   const dirtyNames = names.filter((name) => drafts[name] !== saved[name]);
   const isDirty = dirtyNames.length > 0;
 
-  useEffect(() => {
-    if (!names.includes(current) && names[0]) setCurrent(names[0]);
-  }, [names, current]);
-
-  useEffect(() => {
-    if (!isDirty) return;
-    const beforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', beforeUnload);
-    setLeaveGuard(() => window.confirm(LEAVE_WARNING));
-    return () => {
-      window.removeEventListener('beforeunload', beforeUnload);
-      setLeaveGuard(undefined);
-    };
-  }, [isDirty]);
+  useLeaveGuard(isDirty, LEAVE_WARNING);
 
   async function save() {
     if (!isDirty || saving) return;
@@ -108,7 +97,7 @@ export function ScriptsPanel({
           names={names}
           current={current}
           dirty={(name) => drafts[name] !== saved[name]}
-          onSelect={setCurrent}
+          onSelect={setPicked}
         />
         <div role="tabpanel" id="script-panel" aria-labelledby={`tab-${current}`}>
           <CodeEditor
