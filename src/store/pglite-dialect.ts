@@ -15,16 +15,21 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { PreparedStatements } from './pglite-statements.js';
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly db: PGlite) {}
+  readonly #prepared: PreparedStatements;
+
+  constructor(private readonly db: PGlite) {
+    this.#prepared = new PreparedStatements(db);
+  }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Parameterless SQL may hold several statements (migrations); only exec() accepts those.
     const result =
       compiled.parameters.length === 0
         ? ((await this.db.exec(compiled.sql)).at(-1) ?? { rows: [], affectedRows: 0 })
-        : await this.db.query<R>(compiled.sql, compiled.parameters as unknown[]);
+        : await this.#prepared.execute<R>(compiled.sql, compiled.parameters);
     const command = (result as { command?: string }).command;
     const affects =
       command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
