@@ -52,7 +52,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       dataDir: config.dataDir,
       ...(config.secretKey ? { secretKey: config.secretKey } : {}),
     });
-    const hasher = new PasswordHasher(config.argon2);
+    const hasher = new PasswordHasher(config.argon2, config.argon2Concurrency || undefined);
     const pools = new PoolService(store.db);
     const local = new LocalDirectory(store.db, hasher, {
       onError: (err) => logger.warn({ err }, 'could not write login statistics (will retry)'),
@@ -67,7 +67,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       connections,
       scriptRunner,
     );
-    const metrics = new Metrics();
+    const metrics = new Metrics({ passwordHashes: () => hasher.load });
     const mailer = new Mailer(store.db, logger, {
       from: config.mailFrom,
       ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),

@@ -28,6 +28,8 @@ export interface Config {
   bootstrapApiKey?: string;
   adminPassword?: string;
   argon2: PasswordHashingParams;
+  /** Password hashes run at once; 0 means one per core. */
+  argon2Concurrency: number;
   logLevel: string;
   /** Trust X-Forwarded-* headers (set when behind a reverse proxy). */
   trustProxy: boolean;
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'GATEHOUSE_ARGON2_PARALLELISM',
       ),
     },
+    argon2Concurrency: intFrom(env.GATEHOUSE_ARGON2_CONCURRENCY, 0, 'GATEHOUSE_ARGON2_CONCURRENCY'),
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.GATEHOUSE_TRUST_PROXY === 'true',
     rateLimits: {

@@ -1,5 +1,5 @@
 /** Prometheus metrics: HTTP request durations and login outcomes, on a registry per node. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -23,7 +23,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(sources: { passwordHashes?: () => { active: number; waiting: number } } = {}) {
     collectDefaultMetrics({ register: this.registry });
+    const hashes = sources.passwordHashes;
+    if (hashes) {
+      new Gauge({
+        name: 'gatehouse_password_hashes',
+        help: 'Password hashes running now (state="active") and waiting for a slot (state="waiting")',
+        labelNames: ['state'] as const,
+        registers: [this.registry],
+        collect() {
+          const { active, waiting } = hashes();
+          this.set({ state: 'active' }, active);
+          this.set({ state: 'waiting' }, waiting);
+        },
+      });
+    }
   }
 }

@@ -11,6 +11,7 @@ import * as m001 from './migrations/001-core.js';
 import * as m002oidc from './migrations/002-oidc.js';
 import * as m003customDb from './migrations/003-custom-db.js';
 import * as m004consoleSessions from './migrations/004-console-sessions.js';
+import * as m005oidcPayloadsUnlinked from './migrations/005-oidc-payloads-unlinked.js';
 
 export type { Database } from './schema.js';
 export type Db = Kysely<Database>;
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '002-oidc': m002oidc,
   '003-custom-db': m003customDb,
   '004-console-sessions': m004consoleSessions,
+  '005-oidc-payloads-unlinked': m005oidcPayloadsUnlinked,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

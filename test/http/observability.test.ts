@@ -74,6 +74,9 @@ describe('observability', () => {
       /gatehouse_logins_total\{pool="default",outcome="invalid_credentials",method="password"\} 1/,
     );
     expect(text).toContain('process_cpu_seconds_total');
+    // Nothing is hashing between requests.
+    expect(text).toContain('gatehouse_password_hashes{state="active"} 0');
+    expect(text).toContain('gatehouse_password_hashes{state="waiting"} 0');
   });
 
   it('answers too many registrations from one address with 429 and Retry-After', async () => {

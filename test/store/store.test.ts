@@ -7,6 +7,7 @@ import { PoolService } from '../../src/pools/index.js';
 import { LocalDirectory } from '../../src/directory/local.js';
 import { PasswordHasher } from '../../src/security/passwords.js';
 import { findUserById, findUserByIdentifier } from '../../src/store/queries/users.js';
+import { upsertOidcPayloads } from '../../src/store/queries/oidc-payloads.js';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.js';
 import type { Pool } from '../../src/pools/index.js';
 
@@ -183,6 +184,29 @@ for (const backend of backends) {
         await trx.updateTable('pools').set({ name: 'Renamed' }).where('id', '=', a.id).execute();
       });
       expect((await pools.get('default')).name).toBe('Renamed');
+    });
+
+    it("deleting a pool removes its OIDC artifacts and users, and nothing of another pool's", async () => {
+      const doomed = await pools.create({ slug: 'doomed', name: 'Doomed' });
+      const expiresAt = new Date(Date.now() + 60_000);
+      await upsertOidcPayloads(store.db, [
+        { key: { poolId: doomed.id, model: 'AccessToken' }, id: 'tok-1', payload: {}, expiresAt },
+        { key: { poolId: b.id, model: 'AccessToken' }, id: 'tok-1', payload: {}, expiresAt },
+      ]);
+      await dir.create({ pool: doomed }, { email: 'doomed@example.com' });
+      await pools.delete('doomed');
+      const left = await store.db
+        .selectFrom('oidc_payloads')
+        .select('pool_id')
+        .where('id', '=', 'tok-1')
+        .execute();
+      expect(left).toEqual([{ pool_id: b.id }]);
+      const users = await store.db
+        .selectFrom('users')
+        .select('id')
+        .where('pool_id', '=', doomed.id)
+        .execute();
+      expect(users).toEqual([]);
     });
   });
 }

@@ -58,7 +58,11 @@ export async function updatePoolRow(
     .executeTakeFirst();
 }
 
+/** Removes the pool and everything of it: by cascade, and the OIDC artifacts (no foreign key, see 005). */
 export async function deletePoolRow(db: Db, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('pools').where('id', '=', id).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('pools').where('id', '=', id).executeTakeFirst();
+    await trx.deleteFrom('oidc_payloads').where('pool_id', '=', id).execute();
+    return result.numDeletedRows > 0n;
+  });
 }
