@@ -16,7 +16,7 @@ import {
   type NewUser,
   type User,
 } from '../directory/profile.js';
-import { checkPasswordPolicy } from '../security/passwords.js';
+import { checkPasswordPolicy } from '../security/password-policy.js';
 import { digest, randomToken } from '../security/tokens.js';
 import { AppError, badRequest } from '../shared/errors.js';
 import type { Credentials } from '../oidc/types.js';

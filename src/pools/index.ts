@@ -14,7 +14,7 @@ import {
   updatePoolRow,
   type PoolRow,
 } from '../store/queries/pools.js';
-import { DEFAULT_PASSWORD_POLICY } from '../security/passwords.js';
+import { DEFAULT_PASSWORD_POLICY } from '../security/password-policy.js';
 import { conflict, notFound } from '../shared/errors.js';
 
 export const PasswordPolicySchema = Type.Object(

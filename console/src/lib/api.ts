@@ -20,14 +20,9 @@ export interface CurrentSession {
   expiresAt: string | null;
 }
 
-export interface PasswordPolicy {
-  minLength: number;
-  maxLength: number;
-  requireUppercase: boolean;
-  requireLowercase: boolean;
-  requireDigit: boolean;
-  requireSymbol: boolean;
-}
+// The server's own type, so the console cannot drift from the rules it edits (a type-only import).
+import type { PasswordPolicy } from '../../../src/security/password-policy.js';
+export type { PasswordPolicy };
 
 /** A pool's settings, as PoolSettingsSchema (src/pools) defines them; the server fills defaults in. */
 export interface PoolSettings {

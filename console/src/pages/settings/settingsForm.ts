@@ -2,19 +2,13 @@
  * The Settings form's values and the PATCH body built from them. Kept free of React and of the API
  * module so unit tests (test/console) can import it directly; the shapes match lib/api.ts.
  */
+import type { PasswordPolicy } from '../../../../src/security/password-policy.js';
 
 interface PoolValues {
   name: string;
   metadata: Record<string, unknown>;
   settings: {
-    passwordPolicy: {
-      minLength: number;
-      maxLength: number;
-      requireUppercase: boolean;
-      requireLowercase: boolean;
-      requireDigit: boolean;
-      requireSymbol: boolean;
-    };
+    passwordPolicy: PasswordPolicy;
     maskScriptErrors: boolean;
     accessTokenTtlSeconds: number;
     idTokenTtlSeconds: number;

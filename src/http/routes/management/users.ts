@@ -16,7 +16,7 @@ import {
 } from '../../../directory/profile.js';
 import type { DirectoryContext, UserDirectory } from '../../../directory/types.js';
 import type { Pool } from '../../../pools/index.js';
-import { checkPasswordPolicy } from '../../../security/passwords.js';
+import { checkPasswordPolicy } from '../../../security/password-policy.js';
 import { AppError, badRequest, notFound } from '../../../shared/errors.js';
 import { managedPool } from '../../plugins/management-auth.js';
 import { requestInfo } from '../../request-info.js';
