@@ -28,7 +28,7 @@ export interface Config {
   bootstrapApiKey?: string;
   adminPassword?: string;
   argon2: PasswordHashingParams;
-  /** Password hashes run at once; 0 means one per core. */
+  /** Password hashes run at once; 0 means libuv's thread pool size. */
   argon2Concurrency: number;
   logLevel: string;
   /** Trust X-Forwarded-* headers (set when behind a reverse proxy). */

@@ -2,12 +2,12 @@
  * Password hashing with argon2id (@node-rs/argon2: native, runs on libuv's thread pool, so hashing
  * never blocks the event loop).
  *
- * At most `concurrency` hashes run at once (by default one per core). More would not finish sooner:
- * each takes a core for its whole run. It would only add 19 MiB working sets that evict everything
- * else from the CPU caches, and it would fill libuv's four threads, leaving token signatures and file
- * work queued behind the hashes.
+ * At most `concurrency` hashes are handed to libuv at once; the others wait in a queue of ours, which
+ * /metrics shows. By default that is libuv's own pool size, so the limit only makes the queue visible:
+ * measured on 2 cores, holding hashes back to one per core left a core idle between a hash finishing and
+ * the event loop starting the next, and cost 8% of login throughput (docs/benchmarks.md). A lower
+ * setting bounds memory instead (each hash holds 19 MiB for its run).
  */
-import os from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import pLimit, { type LimitFunction } from 'p-limit';
 
@@ -64,7 +64,8 @@ export class PasswordHasher {
   }
 }
 
-/** One hash per core, and at least two so that one slow hash never holds up every login. */
+/** libuv's thread pool size: UV_THREADPOOL_SIZE, 4 when unset. */
 export function defaultHashConcurrency(): number {
-  return Math.max(2, os.availableParallelism());
+  const size = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? size : 4;
 }
