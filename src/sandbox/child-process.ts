@@ -36,6 +36,12 @@ type Pending = { resolve: (outcome: CallOutcome) => void };
 type KillReason = { kind: RunErrorKind; message: string };
 
 const STDERR_TAIL_BYTES = 4096;
+/**
+ * After a call times out the child is asked to answer a ping within this time. A child whose event loop
+ * is free answers at once, and only the late call is given up; one stuck in a synchronous loop cannot,
+ * and is killed.
+ */
+export const LIVENESS_PROBE_MS = 250;
 const NO_EGRESS_RULES = JSON.stringify({ allow: [], strict: false });
 
 export class SandboxChild {
@@ -58,6 +64,9 @@ export class SandboxChild {
   private stderrTail = '';
   private egressJson: string;
   private readonly maxFrameBytes: number;
+  /** The liveness probe in progress after a timeout, if any. */
+  private probe: { n: number; timer: NodeJS.Timeout } | null = null;
+  private nextProbe = 1;
 
   constructor(
     readonly poolId: string,
@@ -66,6 +75,8 @@ export class SandboxChild {
     init: ChildInit,
     private readonly maxScripts: number,
     private readonly onExit: (child: SandboxChild) => void,
+    /** Called when a probed child proved responsive and takes calls again. */
+    private readonly onResponsive: (child: SandboxChild) => void = () => {},
   ) {
     this.process = spawn(plan.command, plan.args, {
       env: plan.env,
@@ -104,6 +115,8 @@ export class SandboxChild {
       this.process.once('close', (code, signal) => {
         this.exited = true;
         this.closing = true;
+        if (this.probe) clearTimeout(this.probe.timer);
+        this.probe = null;
         this.failAll(this.exitReason(code, signal));
         this.channel.destroy();
         this.onExit(this);
@@ -125,10 +138,17 @@ export class SandboxChild {
     return this.pending.size;
   }
 
+  /** True while a timed-out call's child is being checked: it takes no new calls meanwhile. */
+  get probing(): boolean {
+    return this.probe !== null;
+  }
+
   /**
    * Sends the call (and, the first time, the script) and resolves when the child answers or dies.
-   * When `timeoutMs` passes first, the call fails with `timeout` and the child is killed: a script
-   * stuck in a synchronous loop cannot be interrupted any other way.
+   * When `timeoutMs` passes first, the call fails with `timeout`: the child abandons it (clearing its
+   * timers, closing its connections) if its event loop answers a ping, and is killed if not, since a
+   * script stuck in a synchronous loop cannot be interrupted any other way. The other calls on a
+   * responsive child carry on.
    */
   call(
     script: ScriptLoad,
@@ -165,10 +185,9 @@ export class SandboxChild {
           error: { kind: 'timeout', message: `The script did not finish within ${Math.round(timeoutMs)} ms` },
           logs: [],
         });
-        this.kill({
-          kind: 'crashed',
-          message: 'The sandbox process was stopped because another call on it timed out',
-        });
+        this.send({ t: 'abandon', i: id });
+        this.checkLiveness();
+        if (this.pending.size === 0 && this.whenIdle) this.runWhenIdle();
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (outcome) => {
@@ -178,6 +197,22 @@ export class SandboxChild {
       });
       if (!this.exited) this.writer.write(callFrame);
     });
+  }
+
+  /** Pings the child; kills it unless it answers within LIVENESS_PROBE_MS. */
+  private checkLiveness(): void {
+    if (this.probe || this.exited) return;
+    const n = this.nextProbe++;
+    const timer = setTimeout(
+      () =>
+        this.kill({
+          kind: 'crashed',
+          message: 'The sandbox process was stopped because another call on it timed out',
+        }),
+      LIVENESS_PROBE_MS,
+    );
+    this.probe = { n, timer };
+    this.send({ t: 'ping', n });
   }
 
   kill(reason: KillReason): void {
@@ -251,11 +286,20 @@ export class SandboxChild {
   private onMessage(message: {
     t: string;
     i?: number;
+    n?: number;
     ok?: boolean;
     v?: unknown;
     e?: RunError;
     l?: LogEntry[];
   }): void {
+    if (message.t === 'pong') {
+      if (this.probe && message.n === this.probe.n) {
+        clearTimeout(this.probe.timer);
+        this.probe = null;
+        this.onResponsive(this);
+      }
+      return;
+    }
     if (message.t !== 'res' || typeof message.i !== 'number') return;
     const entry = this.pending.get(message.i);
     if (!entry) return;
@@ -268,11 +312,13 @@ export class SandboxChild {
         ? { ok: true, value: message.v, logs }
         : { ok: false, error: sanitiseError(message.e), logs },
     );
-    if (this.pending.size === 0 && this.whenIdle) {
-      const stop = this.whenIdle;
-      this.whenIdle = null;
-      stop();
-    }
+    if (this.pending.size === 0 && this.whenIdle) this.runWhenIdle();
+  }
+
+  private runWhenIdle(): void {
+    const stop = this.whenIdle;
+    this.whenIdle = null;
+    stop?.();
   }
 
   private failAll(reason: KillReason): void {

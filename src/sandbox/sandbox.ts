@@ -128,6 +128,7 @@ class ProcessSandbox implements Sandbox {
     for (const child of this.pools.get(poolId) ?? []) {
       if (child.closing) continue;
       live++;
+      if (child.probing) continue;
       if (!best || child.inFlight < best.inFlight) best = child;
     }
     if (best && best.inFlight < this.options.maxConcurrentPerChild) return best;
@@ -168,8 +169,14 @@ class ProcessSandbox implements Sandbox {
         maxFrameBytes: this.options.maxFrameBytes,
       },
     };
-    const child = new SandboxChild(poolId, uid, plan, init, this.options.maxScriptsPerChild, (gone) =>
-      this.forget(gone),
+    const child = new SandboxChild(
+      poolId,
+      uid,
+      plan,
+      init,
+      this.options.maxScriptsPerChild,
+      (gone) => this.forget(gone),
+      () => this.serveWaiters(),
     );
     const list = this.pools.get(poolId) ?? [];
     list.push(child);

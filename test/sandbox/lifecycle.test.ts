@@ -95,8 +95,42 @@ describe('sandbox processes', () => {
       timeoutMs: 300,
     });
     expect(killed).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    // The stuck child cannot answer the liveness ping, so it is killed; new calls go to a fresh child.
     expect(await sandbox.run(genauth('respawn', NOOP))).toMatchObject({ ok: true });
-    expect(childOf(sandbox, 'respawn')[0]!.pid).not.toBe(before);
+    await eventually(
+      () => childOf(sandbox, 'respawn').every((c) => c.pid !== before),
+      'the stuck child to go',
+    );
+    expect(childOf(sandbox, 'respawn')).toHaveLength(1);
+  });
+
+  it('abandons a timed-out call on a responsive child; the calls beside it carry on in the same child', async () => {
+    const sandbox = make({ maxChildrenPerPool: 1 });
+    const source = `async function login(query) {
+      if (query.hang) {
+        setInterval(() => console.log('still here'), 10);
+        return new Promise(() => {});
+      }
+      await new Promise((resolve) => setTimeout(resolve, query.ms));
+      return { id: query.id };
+    }`;
+    expect(await sandbox.run(genauth('abandon', source, 'login', [{ id: 'w', ms: 1 }]))).toMatchObject({
+      ok: true,
+    });
+    const pid = childOf(sandbox, 'abandon')[0]!.pid;
+    const [hung, slow] = await Promise.all([
+      sandbox.run({ ...genauth('abandon', source, 'login', [{ hang: true }]), timeoutMs: 200 }),
+      sandbox.run(genauth('abandon', source, 'login', [{ id: 'slow', ms: 600 }])),
+    ]);
+    expect(hung).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    expect(slow).toMatchObject({ ok: true, value: { id: 'slow' } });
+    expect(await sandbox.run(genauth('abandon', source, 'login', [{ id: 'after', ms: 1 }]))).toMatchObject({
+      ok: true,
+      value: { id: 'after' },
+      // The abandoned call's interval was cleared: nothing of it leaks into later calls' output.
+      logs: [],
+    });
+    expect(childOf(sandbox, 'abandon').map((c) => c.pid)).toEqual([pid]);
   });
 
   it('keeps the child alive when an auth0 script throws inside an async callback', async () => {

@@ -197,6 +197,35 @@ describe.skipIf(!available)('sandbox × MariaDB', () => {
     expect(Number(rows[0]!.n)).toBeLessThanOrEqual(2);
   });
 
+  it('kills the statement of a call abandoned at its timeout inside a transaction, and keeps the child', async () => {
+    // A transaction pins its connection to the call, so the abandoned call's statement can be found.
+    const sleeper = `async function getUser(query) {
+      const mysql = require('mysql2/promise');
+      const connection = await mysql.createConnection(env.DB_CONNECTION_URI);
+      await connection.beginTransaction();
+      await connection.query("SELECT SLEEP(30), 'abandoned-call-marker'");
+      await connection.end();
+      return null;
+    }`;
+    const result = await sandbox.run({
+      ...{ poolId: 'mysql-pool', source: sleeper, dialect: 'genauth' as const, env, fn: 'getUser', context },
+      args: [{ email: 'ada@example.com' }],
+      timeoutMs: 500,
+    });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    const sleeping = async () => {
+      const [rows] = await admin.query<mysql.RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE '%abandoned-call-marker%' AND ID <> CONNECTION_ID()",
+      );
+      return Number(rows[0]!.n);
+    };
+    for (let i = 0; i < 100 && (await sleeping()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await sleeping()).toBe(0);
+    expect(await run(GENAUTH_LOGIN, 'login', [{ email: 'ada@example.com' }, 'correct horse'])).toMatchObject({
+      ok: true,
+    });
+  });
+
   it("auth0: logs in with require('mysql') callbacks (Auth0 template)", async () => {
     const ok = await run(AUTH0_LOGIN, 'login', ['ada@example.com', 'correct horse'], 'auth0');
     expect(ok).toMatchObject({

@@ -230,6 +230,41 @@ describe.skipIf(!available)('sandbox × PostgreSQL', () => {
     expect(again).toMatchObject({ ok: false, error: { kind: 'user_exists', code: 'user_exists' } });
   });
 
+  it('closes the connection of a call abandoned at its timeout, with its query still running', async () => {
+    const sleeper = `async function getUser(query) {
+      const { Client } = require('pg');
+      const client = new Client({ connectionString: env.DB_CONNECTION_URI });
+      await client.connect();
+      await client.query("SELECT pg_sleep(30), 'abandoned-call-marker'");
+      await client.end();
+      return null;
+    }`;
+    const result = await sandbox.run({
+      poolId: 'pg-pool',
+      source: sleeper,
+      dialect: 'genauth',
+      env,
+      fn: 'getUser',
+      args: [{ email: 'ada@example.com' }],
+      context,
+      timeoutMs: 500,
+    });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    const sleeping = async () =>
+      (
+        await admin.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%abandoned-call-marker%' AND pid <> pg_backend_pid()",
+          [database],
+        )
+      ).rows[0].n as number;
+    for (let i = 0; i < 100 && (await sleeping()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await sleeping()).toBe(0);
+    // The child itself was responsive, so it lives on and serves the next call.
+    expect(await run(GENAUTH_LOGIN, 'login', [{ email: 'ada@example.com' }, 'correct horse'])).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('reports a database error as a script error with its code', async () => {
     const result = await run(
       `async function getUser(query) {\n  const { Pool } = require('pg');\n  const pool = new Pool({ connectionString: env.DB_CONNECTION_URI });\n  return (await pool.query('SELECT * FROM no_such_table')).rows;\n}`,

@@ -16,6 +16,11 @@ import { format } from 'node:util';
 
 /** @typedef {{ level: string, message: string }} LogEntry */
 /** @typedef {{ maxLogLines: number, maxLogBytes: number }} LogLimits */
+/**
+ * A connection a call holds: given back to its pool when the call ends, or closed for good (`discard`)
+ * when the host abandoned the call at its timeout, since a query may still be running on it.
+ * @typedef {{ releaseAtCallEnd(): void, discard?: () => void }} Resource
+ */
 
 const storage = new AsyncLocalStorage();
 
@@ -30,7 +35,7 @@ export class CallScope {
     this.done = false;
     /** @type {Set<{ clear(): void }> | null} timers still pending, created lazily */
     this.timers = null;
-    /** @type {Set<{ releaseAtCallEnd(): void }> | null} pinned connections, created lazily */
+    /** @type {Set<Resource> | null} pinned connections, created lazily */
     this.resources = null;
     /** @type {Error | null} */
     this.egressDenied = null;
@@ -62,9 +67,22 @@ export class CallScope {
     (this.timers ??= new Set()).add(timer);
   }
 
-  /** @param {{ releaseAtCallEnd(): void }} resource */
+  /** @param {Resource} resource */
   addResource(resource) {
     (this.resources ??= new Set()).add(resource);
+  }
+
+  /**
+   * Ends a call the host gave up on (its timeout passed while the child stayed responsive): its timers
+   * are cleared and its connections closed, and nothing is reported.
+   */
+  abandon() {
+    this.done = true;
+    if (this.timers) for (const timer of this.timers) timer.clear();
+    if (this.resources)
+      for (const resource of this.resources) (resource.discard ?? resource.releaseAtCallEnd)();
+    this.timers = null;
+    this.resources = null;
   }
 
   /** Ends the call: timers it left are cleared, connections it forgot to end go back to their pool. */

@@ -5,8 +5,8 @@
  * talks to it over fd 3 (a socket pair) in length-prefixed JSON frames (./framing.js); the host side
  * is ../child-handle.ts.
  *
- * Messages in:  init, load, unload, egress, call, shutdown.
- * Messages out: ready, res (one per call).
+ * Messages in:  init, load, unload, egress, call, abandon, ping, shutdown.
+ * Messages out: ready, res (one per call, none for an abandoned one), pong.
  */
 import net from 'node:net';
 import os from 'node:os';
@@ -74,6 +74,11 @@ function handle(message) {
   switch (message.t) {
     case 'call':
       return runCall(message);
+    case 'abandon':
+      return running.get(message.i)?.();
+    case 'ping':
+      // Answered only when the event loop is free: the host kills a child whose loop is stuck.
+      return writer.write(encodeFrame({ t: 'pong', n: message.n }));
     case 'load':
       specs.set(message.k, {
         dialect: message.dialect,
@@ -147,6 +152,9 @@ function localAddresses() {
     .filter((address) => typeof address === 'string');
 }
 
+/** How to abandon each call in progress, by id. @type {Map<number, () => void>} */
+const running = new Map();
+
 /** @param {{ i: number, k: string, fn: string, a: unknown[], c: unknown }} message */
 function runCall(message) {
   const scope = new CallScope(limits);
@@ -164,6 +172,7 @@ function runCall(message) {
   const settle = (/** @type {boolean} */ ok, /** @type {unknown} */ outcome) => {
     if (settled) return;
     settled = true;
+    running.delete(message.i);
     scope.fail = null;
     endScope(scope);
     if (ok) return reply(message.i, scope, undefined, outcome);
@@ -174,6 +183,14 @@ function runCall(message) {
     );
   };
   scope.fail = (error) => settle(false, error);
+  running.set(message.i, () => {
+    if (settled) return;
+    settled = true;
+    running.delete(message.i);
+    scope.fail = null;
+    endScope(scope);
+    scope.abandon();
+  });
   runInScope(scope, () =>
     current.invoke(message.fn, message.a, message.c).then(
       (value) => settle(true, value),

@@ -43,8 +43,21 @@ export function wrapMysql(mysql) {
     );
   }
 
-  /** @param {any} conn a pool connection; released at call end if the script forgets */
-  function trackRelease(conn) {
+  /**
+   * Closes a pooled connection an abandoned call still holds. Its running statement is first killed from
+   * another connection of the pool (KILL QUERY): closing the socket alone leaves it running on the server.
+   * @param {any} pool @param {any} conn
+   */
+  function discardConnection(pool, conn) {
+    if (Number.isInteger(conn.threadId)) pool.query('KILL QUERY ?', [conn.threadId], () => {});
+    conn.destroy();
+  }
+
+  /**
+   * @param {any} pool the pool it came from
+   * @param {any} conn a pool connection; released at call end if the script forgets
+   */
+  function trackRelease(pool, conn) {
     const scope = currentScope();
     if (!scope) return conn;
     const release = conn.release.bind(conn);
@@ -54,7 +67,10 @@ export function wrapMysql(mysql) {
       released = true;
       release();
     };
-    scope.addResource({ releaseAtCallEnd: () => conn.release() });
+    scope.addResource({
+      releaseAtCallEnd: () => conn.release(),
+      discard: () => discardConnection(pool, conn),
+    });
     return conn;
   }
 
@@ -75,7 +91,10 @@ export function wrapMysql(mysql) {
       this.pool.getConnection((/** @type {unknown} */ err, /** @type {any} */ conn) => {
         if (err) return callback(err);
         this.pinned = conn;
-        currentScope()?.addResource({ releaseAtCallEnd: () => this.release() });
+        currentScope()?.addResource({
+          releaseAtCallEnd: () => this.release(),
+          discard: () => this.discard(),
+        });
         callback(null, conn);
       });
     }
@@ -86,6 +105,12 @@ export function wrapMysql(mysql) {
       const conn = this.pinned;
       this.pinned = null;
       conn?.release();
+    }
+    /** Closes the pinned connection for good: an abandoned call may have left a query running on it. */
+    discard() {
+      const conn = this.pinned;
+      this.pinned = null;
+      if (conn) discardConnection(this.pool, conn);
     }
     /** Borrows a connection once to surface connection errors where the real connect() would. */
     check() {
@@ -242,7 +267,7 @@ export function wrapMysql(mysql) {
     /** @param {Function} callback */
     getConnection(callback) {
       this._pool.getConnection((/** @type {unknown} */ err, /** @type {any} */ conn) =>
-        err ? callback(err) : callback(null, trackRelease(conn)),
+        err ? callback(err) : callback(null, trackRelease(this._pool, conn)),
       );
     }
     /** Shared by every call of this pool's scripts: ending it is a no-op. */
@@ -279,7 +304,7 @@ export function wrapMysql(mysql) {
     }
     async getConnection() {
       const conn = await this._pool.promise().getConnection();
-      trackRelease(conn.connection);
+      trackRelease(this._pool, conn.connection);
       return conn;
     }
     async end() {}

@@ -46,6 +46,22 @@ export function wrapPg(pg) {
     return undefined;
   }
 
+  /**
+   * Closes a pooled connection an abandoned call still holds. The server is first asked to stop what the
+   * connection runs (a CancelRequest on a connection of its own, which is what pg's Client#cancel
+   * sends): closing the socket alone leaves the query running until the server next writes to it.
+   * @param {any} client
+   */
+  function discardClient(client) {
+    const query = client.activeQuery;
+    if (query) {
+      const canceller = new pg.Client({ host: client.host, port: client.port });
+      canceller.connection.on('error', () => {});
+      canceller.cancel(client, query);
+    }
+    client.release(true);
+  }
+
   /** Tracks a checked-out pool client so a call that forgets release() does not leak it. */
   function trackRelease(/** @type {any} */ client) {
     const scope = currentScope();
@@ -57,7 +73,7 @@ export function wrapPg(pg) {
       released = true;
       release(err);
     };
-    scope.addResource({ releaseAtCallEnd: () => client.release() });
+    scope.addResource({ releaseAtCallEnd: () => client.release(), discard: () => discardClient(client) });
     return client;
   }
 
@@ -79,7 +95,10 @@ export function wrapPg(pg) {
         if (this._client) client.release();
         else {
           this._client = client;
-          currentScope()?.addResource({ releaseAtCallEnd: () => this._release() });
+          currentScope()?.addResource({
+            releaseAtCallEnd: () => this._release(),
+            discard: () => this._discard(),
+          });
         }
       });
       return answer(promise, callback);
@@ -100,6 +119,12 @@ export function wrapPg(pg) {
       const client = this._client;
       this._client = null;
       client?.release();
+    }
+
+    _discard() {
+      const client = this._client;
+      this._client = null;
+      if (client) discardClient(client);
     }
 
     /** @param {string} text */
