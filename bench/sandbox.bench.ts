@@ -5,12 +5,13 @@
  *  - the published connect/end-per-call script style against the same script using a Pool (means).
  * The PostgreSQL rows need TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { BenchRow } from './run.js';
-import { createSandbox, type RunRequest, type Sandbox } from '../src/sandbox/index.js';
+import { createSandbox, pinEventLoop, type RunRequest, type Sandbox } from '../src/sandbox/index.js';
 
 const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const context = { userPoolId: 'bench' };
@@ -63,9 +64,9 @@ async function rawEcho(): Promise<{ roundTrip: () => Promise<void>; stop: () => 
   return { roundTrip, stop: () => child.kill() };
 }
 
-async function noopRows(sandbox: Sandbox): Promise<BenchRow[]> {
+async function noopRows(sandbox: Sandbox, placement = ''): Promise<BenchRow[]> {
   const req: RunRequest = {
-    poolId: 'bench-noop',
+    poolId: `bench-noop${placement ? '-pinned' : ''}`,
     source: 'async function login() { return null }',
     dialect: 'genauth',
     env: {},
@@ -105,7 +106,7 @@ async function noopRows(sandbox: Sandbox): Promise<BenchRow[]> {
   const perSecond = total / ((performance.now() - started) / 1000);
   return [
     {
-      name: 'warm no-op call round trip, p50 (p99)',
+      name: `warm no-op call round trip, p50 (p99)${placement}`,
       value: `${us(p50)} (${us(percentile(times, 0.99))})`,
       baseline: `${us(echoP50)} raw pipe echo`,
       ratio: `${(p50 / echoP50).toFixed(2)}×`,
@@ -113,7 +114,7 @@ async function noopRows(sandbox: Sandbox): Promise<BenchRow[]> {
       met: p50 * 1000 <= 50,
     },
     {
-      name: `no-op calls/s through one child (${inFlight} in flight)`,
+      name: `no-op calls/s through one child (${inFlight} in flight)${placement}`,
       value: `${Math.round(perSecond).toLocaleString('en-US')} /s`,
       target: '≥ 30,000 /s',
       met: perSecond >= 30_000,
@@ -121,7 +122,7 @@ async function noopRows(sandbox: Sandbox): Promise<BenchRow[]> {
   ];
 }
 
-async function pgRows(sandbox: Sandbox): Promise<BenchRow[]> {
+async function pgRows(sandbox: Sandbox, placement = ''): Promise<BenchRow[]> {
   const database = `gh_sbx_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   try {
@@ -195,7 +196,7 @@ async function getUser(query) {
     const [dm, pm] = [median(samples.direct), median(samples.pool)];
     return [
       {
-        name: 'pg lookup by email: sandbox (Pool style) vs host, mean (p50)',
+        name: `pg lookup by email: sandbox (Pool style) vs host, mean (p50)${placement}`,
         value: `${us(p)} (${us(pm)})`,
         baseline: `${us(d)} (${us(dm)}) host`,
         ratio: `${(p / d).toFixed(2)}× (p50 ${(pm / dm).toFixed(2)}×)`,
@@ -203,7 +204,7 @@ async function getUser(query) {
         met: p / d <= 1.5,
       },
       {
-        name: 'pg lookup: connect/end per call vs Pool style, mean',
+        name: `pg lookup: connect/end per call vs Pool style, mean${placement}`,
         value: us(c),
         baseline: `${us(p)} Pool style`,
         ratio: `${(c / p).toFixed(2)}×`,
@@ -219,11 +220,42 @@ async function getUser(query) {
   }
 }
 
+/**
+ * The same rows with this process's event loop and the child's pinned to CPU 0
+ * (GATEHOUSE_EVENT_LOOP_CPU=0 in the server; see src/sandbox/affinity.ts). Both the sandboxed and the
+ * direct variants run with the bench's event loop pinned, so the ratios compare like with like.
+ */
+async function pinnedRows(): Promise<BenchRow[]> {
+  const cpus = os.availableParallelism();
+  try {
+    await pinEventLoop(0);
+  } catch (error) {
+    console.warn(`${(error as Error).message}: the rows with pinned event loops are skipped`);
+    return [];
+  }
+  const sandbox = createSandbox({ maxChildrenPerPool: 1, maxConcurrentPerChild: 64, eventLoopCpu: 0 });
+  try {
+    const placement = ', event loops on CPU 0';
+    return [...(await noopRows(sandbox, placement)), ...(await pgRows(sandbox, placement))];
+  } finally {
+    await sandbox.close();
+    await pinThreadToAll(process.pid, cpus);
+  }
+}
+
+function pinThreadToAll(tid: number, cpus: number): Promise<void> {
+  return new Promise((resolve) =>
+    execFile('taskset', ['-p', '-c', `0-${cpus - 1}`, String(tid)], () => resolve()),
+  );
+}
+
 export default async function sandboxBench(): Promise<BenchRow[]> {
   const sandbox = createSandbox({ maxChildrenPerPool: 1, maxConcurrentPerChild: 64 });
+  let rows: BenchRow[];
   try {
-    return [...(await noopRows(sandbox)), ...(await pgRows(sandbox))];
+    rows = [...(await noopRows(sandbox)), ...(await pgRows(sandbox))];
   } finally {
     await sandbox.close();
   }
+  return [...rows, ...(os.availableParallelism() >= 2 ? await pinnedRows() : [])];
 }

@@ -12,7 +12,7 @@ import { PoolService } from './pools/index.js';
 import { LocalDirectory } from './directory/local.js';
 import type { DirectoryResolver } from './directory/types.js';
 import { PoolDirectoryResolver } from './directory/resolver.js';
-import { createSandbox } from './sandbox/index.js';
+import { createSandbox, pinEventLoop } from './sandbox/index.js';
 import { ScriptRunner } from './connections/runner.js';
 import { Mailer } from './flows/mailer.js';
 import { MemoryRateLimiter, rateLimitRules, type RateLimitRules } from './flows/rate-limit.js';
@@ -58,7 +58,15 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       onError: (err) => logger.warn({ err }, 'could not write login statistics (will retry)'),
     });
     const connections = new ConnectionService(store.db, secrets);
-    const sandbox = createSandbox({ denyHosts: platformAddresses(config) });
+    if (config.eventLoopCpu !== null) {
+      await pinEventLoop(config.eventLoopCpu).catch((err: Error) =>
+        logger.warn({ err }, 'could not pin the event loop to its CPU; running unpinned'),
+      );
+    }
+    const sandbox = createSandbox({
+      denyHosts: platformAddresses(config),
+      eventLoopCpu: config.eventLoopCpu,
+    });
     const scriptRunner = new ScriptRunner(sandbox, connections, logger);
     const directories: DirectoryResolver = new PoolDirectoryResolver(
       store.db,

@@ -30,6 +30,8 @@ export interface Config {
   argon2: PasswordHashingParams;
   /** Password hashes run at once; 0 means libuv's thread pool size. */
   argon2Concurrency: number;
+  /** Pin the event loop and the sandbox children's to this CPU (src/sandbox/affinity.ts); null: don't. */
+  eventLoopCpu: number | null;
   logLevel: string;
   /** Trust X-Forwarded-* headers (set when behind a reverse proxy). */
   trustProxy: boolean;
@@ -83,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
     },
     argon2Concurrency: intFrom(env.GATEHOUSE_ARGON2_CONCURRENCY, 0, 'GATEHOUSE_ARGON2_CONCURRENCY'),
+    eventLoopCpu: env.GATEHOUSE_EVENT_LOOP_CPU
+      ? intFrom(env.GATEHOUSE_EVENT_LOOP_CPU, 0, 'GATEHOUSE_EVENT_LOOP_CPU')
+      : null,
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.GATEHOUSE_TRUST_PROXY === 'true',
     rateLimits: {

@@ -77,6 +77,8 @@ export class SandboxChild {
     private readonly onExit: (child: SandboxChild) => void,
     /** Called when a probed child proved responsive and takes calls again. */
     private readonly onResponsive: (child: SandboxChild) => void = () => {},
+    /** Called once the child has initialised (its thread pool is running). */
+    private readonly onReady: (child: SandboxChild) => void = () => {},
   ) {
     this.process = spawn(plan.command, plan.args, {
       env: plan.env,
@@ -292,6 +294,10 @@ export class SandboxChild {
     e?: RunError;
     l?: LogEntry[];
   }): void {
+    if (message.t === 'ready') {
+      this.onReady(this);
+      return;
+    }
     if (message.t === 'pong') {
       if (this.probe && message.n === this.probe.n) {
         clearTimeout(this.probe.timer);

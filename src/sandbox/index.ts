@@ -17,3 +17,4 @@ export type {
   SandboxStats,
   ScriptDialect,
 } from './types.js';
+export { pinEventLoop } from './affinity.js';

@@ -22,11 +22,17 @@ const DEFAULTS: ResolvedOptions = {
   separateUids: 'auto',
   uidBase: 200_000,
   uidRange: 100_000,
+  eventLoopCpu: null,
 };
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
   const resolved = { ...DEFAULTS, ...dropUndefined(options) };
+  const { eventLoopCpu } = resolved;
+  if (eventLoopCpu !== null && !(Number.isInteger(eventLoopCpu) && eventLoopCpu >= 0)) {
+    throw new TypeError('sandbox option eventLoopCpu must be a CPU number (0, 1, …) or null');
+  }
   for (const [name, value] of Object.entries(resolved)) {
+    if (name === 'eventLoopCpu') continue;
     if (typeof value === 'number' && !(Number.isFinite(value) && value > 0)) {
       throw new TypeError(`sandbox option ${name} must be a positive number`);
     }

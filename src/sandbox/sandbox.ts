@@ -7,6 +7,7 @@
  * of another pool to make room. A call that finds no room waits, within its own timeout.
  */
 import { performance } from 'node:perf_hooks';
+import { pinThread } from './affinity.js';
 import { SandboxChild, type ChildInit } from './child-process.js';
 import { parseEndpoint } from './child/egress-policy.js';
 import { buildLaunch, unreadableByOthers } from './launch.js';
@@ -177,12 +178,25 @@ class ProcessSandbox implements Sandbox {
       this.options.maxScriptsPerChild,
       (gone) => this.forget(gone),
       () => this.serveWaiters(),
+      (ready) => this.place(ready),
     );
     const list = this.pools.get(poolId) ?? [];
     list.push(child);
     this.pools.set(poolId, list);
     return child;
   }
+
+  /** Pins a ready child's main thread next to the server's event loop, when configured to. */
+  private place(child: SandboxChild): void {
+    const cpu = this.options.eventLoopCpu;
+    if (cpu === null || child.exited) return;
+    pinThread(child.pid, cpu).catch((error: Error) => {
+      if (!this.warnedPlacement) console.warn(`WARNING: ${error.message}; sandbox children stay unpinned`);
+      this.warnedPlacement = true;
+    });
+  }
+
+  private warnedPlacement = false;
 
   private forget(child: SandboxChild): void {
     const list = (this.pools.get(child.poolId) ?? []).filter((c) => c !== child);

@@ -103,6 +103,11 @@ export interface SandboxOptions {
   separateUids?: boolean | 'auto';
   uidBase?: number;
   uidRange?: number;
+  /**
+   * Pin each child's main thread to this CPU once it is ready (see ./affinity.ts); meant with the
+   * server's own event loop pinned to the same CPU. Default null: the kernel places children.
+   */
+  eventLoopCpu?: number | null;
 }
 
 export interface ChildInfo {

@@ -2,7 +2,8 @@
  * Process management and isolation: flags, uids, OS limits, scrubbed env, respawn, idle eviction,
  * caps, concurrency inside one child, compiled-script cache, egress allowlist and strict mode.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { NOOP, auth0, genauth } from './helpers.js';
@@ -103,6 +104,27 @@ describe('sandbox processes', () => {
     );
     expect(childOf(sandbox, 'respawn')).toHaveLength(1);
   });
+
+  it.runIf(os.availableParallelism() >= 2)(
+    "pins a child's main thread to eventLoopCpu once ready, leaving its thread pool free",
+    async () => {
+      const sandbox = make({ eventLoopCpu: 1 });
+      const source = `async function login() {
+        await require('bcrypt').hash('warm the pool', 4);
+        return { id: '1' };
+      }`;
+      expect(await sandbox.run(genauth('pinned', source))).toMatchObject({ ok: true });
+      const [child] = childOf(sandbox, 'pinned');
+      const allowed = (tid: string) =>
+        /^Cpus_allowed_list:\s+(\S+)/m.exec(
+          readFileSync(`/proc/${child!.pid}/task/${tid}/status`, 'utf8'),
+        )![1];
+      await eventually(() => allowed(String(child!.pid)) === '1', 'the main thread to be pinned to CPU 1');
+      const others = readdirSync(`/proc/${child!.pid}/task`).filter((tid) => tid !== String(child!.pid));
+      expect(others.length).toBeGreaterThan(0);
+      expect(others.every((tid) => allowed(tid) === `0-${os.availableParallelism() - 1}`)).toBe(true);
+    },
+  );
 
   it('abandons a timed-out call on a responsive child; the calls beside it carry on in the same child', async () => {
     const sandbox = make({ maxChildrenPerPool: 1 });

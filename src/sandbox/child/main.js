@@ -11,6 +11,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import dns from 'node:dns/promises';
+import { randomFill } from 'node:crypto';
 import { FrameDecoder, FrameWriter, encodeFrame } from './framing.js';
 import { EgressPolicy } from './egress-policy.js';
 import { installEgressGuard } from './egress.js';
@@ -122,6 +123,9 @@ async function init(message) {
       }),
   );
   policy = buildPolicy(message.egress);
+  // Start libuv's thread pool before saying ready: the host may then pin this (main) thread to one CPU
+  // (../affinity.ts), and threads inherit the affinity of the thread that starts them.
+  await new Promise((resolve) => randomFill(new Uint8Array(1), resolve));
   writer.write(encodeFrame({ t: 'ready', pid: process.pid }));
   const pending = backlog ?? [];
   backlog = null;
