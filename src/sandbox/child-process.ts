@@ -7,7 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { FrameDecoder, FrameTooLargeError, FrameWriter, encodeFrame } from './child/framing.js';
 import type { LaunchPlan } from './launch.js';
-import type { EgressRules, LogEntry, RunError, RunErrorKind } from './types.js';
+import {
+  RUN_ERROR_KINDS,
+  type EgressRules,
+  type LogEntry,
+  type RunError,
+  type RunErrorKind,
+} from './types.js';
 
 export interface CallOutcome {
   ok: boolean;
@@ -349,20 +355,7 @@ export class SandboxChild {
   }
 }
 
-const KINDS = new Set<RunErrorKind>([
-  'wrong_credentials',
-  'user_not_found',
-  'user_exists',
-  'validation',
-  'unauthorized',
-  'script_error',
-  'timeout',
-  'crashed',
-  'memory',
-  'too_large',
-  'egress_denied',
-  'not_implemented',
-]);
+const KINDS = new Set<RunErrorKind>(RUN_ERROR_KINDS);
 
 /** The child is not trusted: keep only well-formed fields of its error. */
 function sanitiseError(raw: unknown): RunError {

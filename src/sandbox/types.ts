@@ -31,19 +31,22 @@ export interface RunRequest {
   egress?: EgressRules;
 }
 
-export type RunErrorKind =
-  | 'wrong_credentials'
-  | 'user_not_found'
-  | 'user_exists'
-  | 'validation'
-  | 'unauthorized'
-  | 'script_error'
-  | 'timeout'
-  | 'crashed'
-  | 'memory'
-  | 'too_large'
-  | 'egress_denied'
-  | 'not_implemented';
+/** Every way a call can fail. A value list (not only a type): the host checks the child's answers against it, and the console offers it as log filters. */
+export const RUN_ERROR_KINDS = [
+  'wrong_credentials',
+  'user_not_found',
+  'user_exists',
+  'validation',
+  'unauthorized',
+  'script_error',
+  'timeout',
+  'crashed',
+  'memory',
+  'too_large',
+  'egress_denied',
+  'not_implemented',
+] as const;
+export type RunErrorKind = (typeof RUN_ERROR_KINDS)[number];
 
 export interface RunError {
   kind: RunErrorKind;

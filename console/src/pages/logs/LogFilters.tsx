@@ -1,33 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import type { LogFilters as Filters } from '../../lib/api';
 import { displayName } from '../custom-db/modes';
+// The server's own lists, so a new script or error kind shows up here without a second edit.
+import { GENAUTH_SCRIPTS } from '../../../../src/connections/scripts.js';
+import { RUN_ERROR_KINDS } from '../../../../src/sandbox/types.js';
 
-const SCRIPTS = [
-  'login',
-  'getUser',
-  'searchUser',
-  'createUser',
-  'updateUser',
-  'deleteUser',
-  'listUsers',
-  'validatePassword',
-];
+const SCRIPTS: readonly string[] = GENAUTH_SCRIPTS;
 
-export const OUTCOMES = [
-  'success',
-  'wrong_credentials',
-  'user_not_found',
-  'user_exists',
-  'validation',
-  'unauthorized',
-  'script_error',
-  'timeout',
-  'crashed',
-  'memory',
-  'too_large',
-  'egress_denied',
-  'not_implemented',
-];
+export const OUTCOMES: readonly string[] = ['success', ...RUN_ERROR_KINDS];
 
 /** A datetime-local value (local time, no zone) as an ISO instant, or undefined when empty. */
 function toIso(local: string): string | undefined {
