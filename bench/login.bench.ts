@@ -6,6 +6,10 @@
  *
  * The client shares the machine's cores with the server, so it is kept cheap: node:http over a keep-alive
  * agent (one socket per request in flight) with request bodies serialised up front, rather than fetch.
+ *
+ * Two reference servers (bench/reference/login-floor-server.ts) are measured the same way, so each run
+ * also shows what this machine allows: a bare HTTP login that only hashes, and one that also does the
+ * store work every login needs, with Gatehouse's own store code.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,8 +25,8 @@ import type { BenchRow } from './run.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION_MS = Number(process.env.BENCH_LOGIN_SECONDS || 8) * 1000;
 /**
- * The two measurements alternate in this many slices (raw, API, raw, API, …), so that a change in the
- * load of a shared machine during the run weighs on both alike; each gets DURATION_MS in total.
+ * The measurements alternate in this many slices (raw, API, references, raw, API, …), so that a change in
+ * the load of a shared machine during the run weighs on all alike; each gets DURATION_MS in total.
  */
 const ROUNDS = 4;
 // Enough requests in flight to keep libuv's 4 hashing threads busy on both cores.
@@ -76,21 +80,92 @@ async function rawVerifier(): Promise<() => Promise<void>> {
   return task;
 }
 
-/** Starts the server, registers the users, and measures both rates in alternating slices. */
-async function measureBoth(): Promise<{ raw: number; api: number }> {
-  const rawTask = await rawVerifier();
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+interface Server {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** Spawns a server process on a fresh data folder and a free port, and waits until `ready` answers. */
+async function startServer(
+  args: string[],
+  env: Record<string, string>,
+  ready: (base: string) => Promise<boolean>,
+): Promise<Server> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [path.join(root, 'dist/cli/main.js'), 'start'], {
+  const child = spawn(process.execPath, args, {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
+    env: { ...process.env, PORT: String(port), GATEHOUSE_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  for (let i = 0; ; i++) {
+    if (await ready(base).catch(() => false)) return { base, stop };
+    if (i > 300 || child.exitCode !== null) {
+      await stop();
+      throw new Error(`${args.join(' ')} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A keep-alive client for one server: POSTs a JSON body (already serialised), resolves with the status. */
+function client(base: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const post = (url: string, body: Buffer) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        base + url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { post, close: () => agent.destroy() };
+}
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const bodies = Array.from({ length: USERS }, (_, u) =>
+  json({ email: `bench${u}@example.com`, password: PASSWORD }),
+);
+
+/** A login task against `url` that fails loudly on anything but 200. */
+function loginTask(post: ReturnType<typeof client>['post'], url: string) {
+  return async (i: number) => {
+    const res = await post(url, bodies[i % USERS]!);
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+  };
+}
+
+async function startGatehouse(): Promise<{
+  server: Server;
+  login: (i: number) => Promise<void>;
+  close(): void;
+}> {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const server = await startServer(
+    [path.join(root, 'dist/cli/main.js'), 'start'],
+    {
       HOST: '127.0.0.1',
-      GATEHOUSE_DATA_DIR: dataDir,
-      GATEHOUSE_BASE_URL: base,
       GATEHOUSE_BOOTSTRAP_API_KEY: API_KEY,
       GATEHOUSE_ADMIN_PASSWORD: 'bench-admin-password',
       GATEHOUSE_RATE_LOGIN_PER_IP: '1000000',
@@ -98,87 +173,92 @@ async function measureBoth(): Promise<{ raw: number; api: number }> {
       GATEHOUSE_RATE_REGISTER_PER_IP: '1000000',
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+    async (base) => (await fetch(`${base}/readyz`)).ok,
+  );
+  const { post, close } = client(server.base);
+  for (let u = 0; u < USERS; u++) {
+    const res = await post('/api/v1/pools/default/auth/register', bodies[u]!);
+    if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
+  }
+  return { server, login: loginTask(post, '/api/v1/pools/default/auth/login'), close };
+}
+
+/** One of the reference servers of bench/reference/login-floor-server.ts (it creates its own users). */
+async function startFloor(level: 'hash' | 'store') {
+  const server = await startServer(
+    ['--import', 'tsx', path.join(root, 'bench/reference/login-floor-server.ts'), level],
+    { USERS: String(USERS), PASSWORD },
+    async (base) => (await fetch(base, { method: 'POST', body: bodies[0] })).ok,
+  );
+  const { post, close } = client(server.base);
+  return { server, login: loginTask(post, '/'), close };
+}
+
+interface Rates {
+  raw: number;
+  api: number;
+  floorHash: number;
+  floorStore: number;
+}
+
+/**
+ * Starts Gatehouse and the two reference servers, and measures raw hashing and the three servers in
+ * alternating slices. Only one server is under load at a time; the others sit idle.
+ */
+async function measureAll(): Promise<Rates> {
+  const rawTask = await rawVerifier();
+  const subjects = [await startGatehouse(), await startFloor('hash'), await startFloor('store')];
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/readyz`)).ok) break;
-      } catch {
-        // not listening yet
+    for (const subject of subjects) {
+      await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => subject.login(i))); // warm-up
+    }
+    const tallies: Tally[] = Array.from({ length: 4 }, () => ({ done: 0, seconds: 0 }));
+    const tasks = [rawTask, ...subjects.map((s) => s.login)];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [k, task] of tasks.entries()) {
+        await measure(tallies[k]!, DURATION_MS / ROUNDS, CONCURRENCY, task);
       }
-      if (i > 300) throw new Error('the server did not start');
-      await new Promise((r) => setTimeout(r, 100));
     }
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    /** POSTs a JSON body (already serialised); resolves with the status and the response text. */
-    const post = (url: string, body: Buffer) =>
-      new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = http.request(
-          base + url,
-          {
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/json', 'content-length': body.length },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
-    const json = (value: unknown) => Buffer.from(JSON.stringify(value));
-    for (let u = 0; u < USERS; u++) {
-      const res = await post(
-        '/api/v1/pools/default/auth/register',
-        json({ email: `bench${u}@example.com`, password: PASSWORD }),
-      );
-      if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
-    }
-    const bodies = Array.from({ length: USERS }, (_, u) =>
-      json({ email: `bench${u}@example.com`, password: PASSWORD }),
-    );
-    const login = async (i: number) => {
-      const res = await post('/api/v1/pools/default/auth/login', bodies[i % USERS]!);
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => login(i))); // warm-up
-    const raw: Tally = { done: 0, seconds: 0 };
-    const api: Tally = { done: 0, seconds: 0 };
-    try {
-      for (let round = 0; round < ROUNDS; round++) {
-        await measure(raw, DURATION_MS / ROUNDS, CONCURRENCY, rawTask);
-        await measure(api, DURATION_MS / ROUNDS, CONCURRENCY, login);
-      }
-      return { raw: raw.done / raw.seconds, api: api.done / api.seconds };
-    } finally {
-      agent.destroy();
-    }
+    const [raw, api, floorHash, floorStore] = tallies.map((t) => t.done / t.seconds) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    return { raw, api, floorHash, floorStore };
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    await rm(dataDir, { recursive: true, force: true });
+    for (const subject of subjects) {
+      subject.close();
+      await subject.server.stop();
+    }
   }
 }
 
 export default async function loginBench(): Promise<BenchRow[]> {
-  const { raw, api } = await measureBoth();
+  const { raw, api, floorHash, floorStore } = await measureAll();
   const ratio = api / raw;
   const params = `argon2id m=${OWASP_ARGON2.memoryCost} KiB t=${OWASP_ARGON2.timeCost} p=${OWASP_ARGON2.parallelism}`;
+  const rawText = `${raw.toFixed(1)} raw verifications/s`;
   return [
     {
       name: `password logins through POST …/auth/login (${params}, ${CONCURRENCY} in flight)`,
       value: `${api.toFixed(1)} logins/s`,
-      baseline: `${raw.toFixed(1)} raw verifications/s`,
+      baseline: rawText,
       ratio: `${ratio.toFixed(2)} of raw hashing`,
       target: '≥ 0.85',
       met: ratio >= 0.85,
+    },
+    {
+      name: 'reference: node:http + one verification, nothing stored (the ceiling of any HTTP login here)',
+      value: `${floorHash.toFixed(1)} logins/s`,
+      baseline: rawText,
+      ratio: `${(floorHash / raw).toFixed(2)} of raw hashing`,
+    },
+    {
+      name: 'reference: node:http + the LocalDirectory login + the three token rows in the embedded store',
+      value: `${floorStore.toFixed(1)} logins/s`,
+      baseline: rawText,
+      ratio: `${(floorStore / raw).toFixed(2)} of raw hashing`,
     },
   ];
 }

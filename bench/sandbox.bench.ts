@@ -2,13 +2,16 @@
  * Sandbox benchmarks (issue 3, item 9). Each row is measured in this run:
  *  - warm no-op round trip (p50) and calls/s through one child;
  *  - a PostgreSQL lookup by email through the sandbox against the same query from the host (means);
- *  - the published connect/end-per-call script style against the same script using a Pool (means).
+ *  - the published connect/end-per-call script style against the same script using a Pool (means);
+ *  - for reference, the same lookup behind a bare process boundary (bench/reference/pg-lookup-child.js):
+ *    what any design that runs scripts in another process pays on this machine.
  * The PostgreSQL rows need TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { execFile, spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { BenchRow } from './run.js';
 import { createSandbox, pinEventLoop, type RunRequest, type Sandbox } from '../src/sandbox/index.js';
@@ -62,6 +65,30 @@ async function rawEcho(): Promise<{ roundTrip: () => Promise<void>; stop: () => 
       socket.write('x');
     });
   return { roundTrip, stop: () => child.kill() };
+}
+
+/**
+ * The reference child of bench/reference/pg-lookup-child.js: the same lookup behind a bare process
+ * boundary, answering one line per request. Requests are sent one at a time.
+ */
+function referenceChild(
+  dbUrl: string,
+  sql: string,
+): { lookup: (email: string) => Promise<void>; stop: () => void } {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./reference/pg-lookup-child.js', import.meta.url)), dbUrl, sql],
+    { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] },
+  );
+  const socket = child.stdio[3] as Duplex;
+  let answered: () => void = () => {};
+  socket.on('data', () => answered());
+  const lookup = (email: string) =>
+    new Promise<void>((resolve) => {
+      answered = resolve;
+      socket.write(`${email}\n`);
+    });
+  return { lookup, stop: () => child.kill() };
 }
 
 async function noopRows(sandbox: Sandbox, placement = ''): Promise<BenchRow[]> {
@@ -137,6 +164,7 @@ async function pgRows(sandbox: Sandbox, placement = ''): Promise<BenchRow[]> {
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
   await admin.query(`CREATE DATABASE ${database}`);
   const host = new pg.Pool({ connectionString: dbUrl, max: 10 });
+  const stops: Array<() => void> = [];
   try {
     await host.query(
       `CREATE TABLE users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, username text, nickname text)`,
@@ -176,18 +204,32 @@ async function getUser(query) {
 }`,
     };
     let i = 0;
+    const reference = referenceChild(dbUrl, sql);
+    stops.push(reference.stop);
     const direct = async () => (await host.query(sql, [emailOf(i++)])).rows[0];
+    const viaReference = () => reference.lookup(emailOf(i++));
     const viaPool = () => expectOk(sandbox.run({ ...poolStyle, args: [{ email: emailOf(i++) }] }));
     const viaConnect = () => expectOk(sandbox.run({ ...connectStyle, args: [{ email: emailOf(i++) }] }));
-    for (const warm of [direct, viaPool, viaConnect]) await timeEach(2000, warm);
+    for (const warm of [direct, viaReference, viaPool, viaConnect]) await timeEach(2000, warm);
     // Interleaved rounds, so drift in machine load hits every variant alike.
-    const samples = { direct: [] as number[], pool: [] as number[], connect: [] as number[] };
+    const samples = {
+      direct: [] as number[],
+      reference: [] as number[],
+      pool: [] as number[],
+      connect: [] as number[],
+    };
     for (let round = 0; round < 10; round++) {
       samples.direct.push(...(await timeEach(500, direct)));
+      samples.reference.push(...(await timeEach(500, viaReference)));
       samples.pool.push(...(await timeEach(500, viaPool)));
       samples.connect.push(...(await timeEach(500, viaConnect)));
     }
-    const [d, p, c] = [mean(samples.direct), mean(samples.pool), mean(samples.connect)];
+    const [d, r, p, c] = [
+      mean(samples.direct),
+      mean(samples.reference),
+      mean(samples.pool),
+      mean(samples.connect),
+    ];
     const median = (xs: number[]) =>
       percentile(
         [...xs].sort((a, b) => a - b),
@@ -204,6 +246,12 @@ async function getUser(query) {
         met: p / d <= 1.5,
       },
       {
+        name: `reference: the same lookup behind a bare process boundary (bench/reference) vs host, mean${placement}`,
+        value: us(r),
+        baseline: `${us(d)} host`,
+        ratio: `${(r / d).toFixed(2)}× (the sandbox: ${(p / r).toFixed(2)}× of it)`,
+      },
+      {
         name: `pg lookup: connect/end per call vs Pool style, mean${placement}`,
         value: us(c),
         baseline: `${us(p)} Pool style`,
@@ -213,6 +261,7 @@ async function getUser(query) {
       },
     ];
   } finally {
+    for (const stop of stops) stop();
     await host.end();
     await sandbox.evictPool('bench-pg');
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
