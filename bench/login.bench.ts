@@ -4,8 +4,7 @@
  * process (the built `gatehouse start`), as in production; the baseline runs the verifications alone.
  * Target (issue 2): the API reaches at least 0.85 of the raw hashing rate.
  *
- * The client shares the machine's cores with the server, so it is kept cheap: node:http over a keep-alive
- * agent (one socket per request in flight) with request bodies serialised up front, rather than fetch.
+ * The client is bench/http-client.ts, kept cheap because it shares the machine's cores with the server.
  *
  * Two reference servers (bench/reference/login-floor-server.ts) are measured the same way, so each run
  * also shows what this machine allows: a bare HTTP login that only hashes, and one that also does the
@@ -13,7 +12,6 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { hash, verify } from '@node-rs/argon2';
 import { OWASP_ARGON2 } from '../src/config/index.js';
 import type { BenchRow } from './run.js';
+import { benchClient, type BenchClient } from './http-client.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION_MS = Number(process.env.BENCH_LOGIN_SECONDS || 8) * 1000;
@@ -116,40 +115,13 @@ async function startServer(
   }
 }
 
-/** A keep-alive client for one server: POSTs a JSON body (already serialised), resolves with the status. */
-function client(base: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const post = (url: string, body: Buffer) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(
-        base + url,
-        {
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': body.length },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  return { post, close: () => agent.destroy() };
-}
-
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const bodies = Array.from({ length: USERS }, (_, u) =>
   json({ email: `bench${u}@example.com`, password: PASSWORD }),
 );
 
 /** A login task against `url` that fails loudly on anything but 200. */
-function loginTask(post: ReturnType<typeof client>['post'], url: string) {
+function loginTask(post: BenchClient['post'], url: string) {
   return async (i: number) => {
     const res = await post(url, bodies[i % USERS]!);
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
@@ -175,7 +147,7 @@ async function startGatehouse(): Promise<{
     },
     async (base) => (await fetch(`${base}/readyz`)).ok,
   );
-  const { post, close } = client(server.base);
+  const { post, close } = benchClient(server.base, CONCURRENCY);
   for (let u = 0; u < USERS; u++) {
     const res = await post('/api/v1/pools/default/auth/register', bodies[u]!);
     if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
@@ -190,7 +162,7 @@ async function startFloor(level: 'hash' | 'store') {
     { USERS: String(USERS), PASSWORD },
     async (base) => (await fetch(base, { method: 'POST', body: bodies[0] })).ok,
   );
-  const { post, close } = client(server.base);
+  const { post, close } = benchClient(server.base, CONCURRENCY);
   return { server, login: loginTask(post, '/'), close };
 }
 

@@ -15,12 +15,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash, verify } from '@node-rs/argon2';
 import { OWASP_ARGON2 } from '../../src/config/index.js';
+import { benchClient } from '../http-client.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PASSWORD = 'correct horse battery staple';
@@ -80,24 +80,8 @@ try {
     if (attempt > 300) throw new Error('the server did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-  const post = (url: string, body: Buffer) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        base + url,
-        {
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': body.length },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const http = benchClient(base, IN_FLIGHT);
+  const post = async (url: string, body: Buffer) => (await http.post(url, body)).status;
   const bodies = Array.from({ length: 32 }, (_, u) =>
     Buffer.from(JSON.stringify({ email: `cpu${u}@example.com`, password: PASSWORD })),
   );
@@ -131,7 +115,7 @@ try {
       `other threads user ${perLogin(d('otherUser'))} + sys ${perLogin(d('otherSys'))}), ` +
       `client ${perLogin((clientUsage.user + clientUsage.system) / 1000)} ms`,
   );
-  agent.destroy();
+  http.close();
 
   if (!cheap) {
     const encoded = await hash(PASSWORD, { algorithm: 2, ...OWASP_ARGON2 });
