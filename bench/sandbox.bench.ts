@@ -164,7 +164,7 @@ async function pgRows(sandbox: Sandbox, placement = ''): Promise<BenchRow[]> {
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
   await admin.query(`CREATE DATABASE ${database}`);
   const host = new pg.Pool({ connectionString: dbUrl, max: 10 });
-  const stops: Array<() => void> = [];
+  let stopReference = () => {};
   try {
     await host.query(
       `CREATE TABLE users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, username text, nickname text)`,
@@ -205,7 +205,7 @@ async function getUser(query) {
     };
     let i = 0;
     const reference = referenceChild(dbUrl, sql);
-    stops.push(reference.stop);
+    stopReference = reference.stop;
     const direct = async () => (await host.query(sql, [emailOf(i++)])).rows[0];
     const viaReference = () => reference.lookup(emailOf(i++));
     const viaPool = () => expectOk(sandbox.run({ ...poolStyle, args: [{ email: emailOf(i++) }] }));
@@ -261,7 +261,7 @@ async function getUser(query) {
       },
     ];
   } finally {
-    for (const stop of stops) stop();
+    stopReference();
     await host.end();
     await sandbox.evictPool('bench-pg');
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
